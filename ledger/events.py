@@ -34,7 +34,7 @@ class Event(msgspec.Struct, tag_field="type", kw_only=True, frozen=True, omit_de
         return getattr(self, "deal", None)
 
 
-class StageDefined(Event, tag="stage_defined", frozen=True):
+class StageDefined(Event, tag="stage_defined", frozen=True, kw_only=True):
     stage: Text
     rate: Rate
     lead_days: LeadDays
@@ -42,13 +42,13 @@ class StageDefined(Event, tag="stage_defined", frozen=True):
     kind: StageKind = "open"
 
 
-class TargetSet(Event, tag="target_set", frozen=True):
+class TargetSet(Event, tag="target_set", frozen=True, kw_only=True):
     period: Period
     amount: Amount
     owner: Text | None = None
 
 
-class DealOpened(Event, tag="deal_opened", frozen=True):
+class DealOpened(Event, tag="deal_opened", frozen=True, kw_only=True):
     deal: Text
     name: Text
     owner: Text
@@ -59,27 +59,27 @@ class DealOpened(Event, tag="deal_opened", frozen=True):
     account: str | None = None
 
 
-class StageChanged(Event, tag="stage_changed", frozen=True):
+class StageChanged(Event, tag="stage_changed", frozen=True, kw_only=True):
     deal: Text
     stage: Text
 
 
-class AmountChanged(Event, tag="amount_changed", frozen=True):
+class AmountChanged(Event, tag="amount_changed", frozen=True, kw_only=True):
     deal: Text
     amount: Amount
 
 
-class PriorityChanged(Event, tag="priority_changed", frozen=True):
+class PriorityChanged(Event, tag="priority_changed", frozen=True, kw_only=True):
     deal: Text
     priority: Priority
 
 
-class CloseDateChanged(Event, tag="close_date_changed", frozen=True):
+class CloseDateChanged(Event, tag="close_date_changed", frozen=True, kw_only=True):
     deal: Text
     close_date: dt.date | None  # required: null clears it
 
 
-class OwnerChanged(Event, tag="owner_changed", frozen=True):
+class OwnerChanged(Event, tag="owner_changed", frozen=True, kw_only=True):
     deal: Text
     owner: Text
 
@@ -91,12 +91,12 @@ class SplitPart(msgspec.Struct, frozen=True, omit_defaults=True):
     close_date: dt.date | None = None
 
 
-class DealSplit(Event, tag="deal_split", frozen=True):
+class DealSplit(Event, tag="deal_split", frozen=True, kw_only=True):
     deal: Text
     parts: Annotated[list[SplitPart], msgspec.Meta(min_length=1)]
 
 
-class NoteAdded(Event, tag="note_added", frozen=True):
+class NoteAdded(Event, tag="note_added", frozen=True, kw_only=True):
     deal: Text
     text: str
     due: dt.date | None = None

@@ -1,0 +1,143 @@
+"""Reading a ledger: every line decoded and checked, every problem reported in one pass."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import msgspec
+
+from ledger.events import EVENT_TYPES, Event, decode_event, decode_lines
+from ledger.problems import Problem, quote
+from ledger.state import LedgerState
+
+_raw_decoder = msgspec.json.Decoder()
+
+
+@dataclass
+class LedgerRead:
+    """What one pass over a ledger (or over the lines appended since an earlier pass) found."""
+
+    path: Path
+    events: list[Event] = field(default_factory=list)  # accepted events, in file order
+    lines: list[int] = field(default_factory=list)  # the line number of each accepted event
+    problems: list[Problem] = field(default_factory=list)
+    state: LedgerState = field(default_factory=LedgerState)
+    end_offset: int = 0  # bytes of complete lines read: where the next line starts
+    next_line: int = 1  # the number the next complete line will have
+    cut_tail: bytes = b""  # a last line without its newline: a write that was cut off
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def side_file(path: Path) -> Path:
+    """Where cut-off tails are set aside, beside the ledger."""
+    return path.with_name(path.name + ".cut-off")
+
+
+def read_ledger(
+    path: str | os.PathLike[str],
+    *,
+    start_offset: int = 0,
+    start_line: int = 1,
+    state: LedgerState | None = None,
+) -> LedgerRead:
+    """Read the ledger from `start_offset` (the start of line `start_line`), folding into `state`.
+
+    A missing file reads as an empty ledger. Problems never raise: they are collected.
+    """
+    path = Path(path)
+    result = LedgerRead(path=path, state=state if state is not None else LedgerState())
+    result.end_offset, result.next_line = start_offset, start_line
+    try:
+        with open(path, "rb") as f:
+            f.seek(start_offset)
+            buf = f.read()
+    except FileNotFoundError:
+        return result
+    complete_len = buf.rfind(b"\n") + 1
+    complete, tail = buf[:complete_len], buf[complete_len:]
+    _read_complete_lines(result, complete, start_line)
+    result.end_offset = start_offset + complete_len
+    result.next_line = start_line + complete.count(b"\n")
+    if tail:
+        result.cut_tail = tail
+        result.problems.append(Problem(
+            str(path), result.next_line,
+            "the last line has no newline: a write that was cut off and never acknowledged; "
+            f"the next append sets it aside in {side_file(path).name}",
+            quote(tail),
+        ))
+    return result
+
+
+def _read_complete_lines(result: LedgerRead, complete: bytes, first_line: int) -> None:
+    events = _decode_fast(complete)
+    if events is not None:
+        raw_lines: list[bytes] = []  # split only once a line has to be quoted
+        for number, event in enumerate(events, start=first_line):
+            reason = result.state.problem_with(event)
+            if reason is not None and not raw_lines:
+                raw_lines = complete.split(b"\n")
+            _accept(result, event, number, reason, raw_lines[number - first_line] if reason else b"")
+        return
+    for number, raw in enumerate(complete.split(b"\n")[:-1], start=first_line):
+        event_or_reason = _decode_one(raw)
+        if isinstance(event_or_reason, str):
+            result.problems.append(Problem(str(result.path), number, event_or_reason, quote(raw)))
+        else:
+            _accept(result, event_or_reason, number, result.state.problem_with(event_or_reason), raw)
+
+
+def _decode_fast(complete: bytes) -> list[Event] | None:
+    """All lines at once; None when any line fails (or blank lines hide), so lines are then read one by one."""
+    try:
+        events = decode_lines(complete)
+    except (msgspec.DecodeError, msgspec.ValidationError):
+        return None
+    return events if len(events) == complete.count(b"\n") else None
+
+
+def _accept(result: LedgerRead, event: Event, number: int, reason: str | None, raw: bytes) -> None:
+    if reason is None:
+        result.state.apply(event, number)
+        result.events.append(event)
+        result.lines.append(number)
+    else:
+        result.problems.append(Problem(str(result.path), number, reason, quote(raw)))
+
+
+def _decode_one(raw: bytes) -> Event | str:
+    """The line's event, or the reason it is not one, said for people."""
+    if not raw.strip():
+        return "empty line: every line must be one JSON object"
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        return f"not valid UTF-8 (byte {err.start}): the ledger is UTF-8 text"
+    try:
+        return decode_event(raw)
+    except msgspec.DecodeError as err:
+        return f"not valid JSON: {_plain(err)}"
+    except msgspec.ValidationError as err:
+        return _explain_invalid(raw, err)
+
+
+def _explain_invalid(raw: bytes, err: msgspec.ValidationError) -> str:
+    obj = _raw_decoder.decode(raw)
+    if not isinstance(obj, dict):
+        return f"not a JSON object (a {type(obj).__name__}): every line must be one event object"
+    kind = obj.get("type")
+    if kind is None:
+        return "missing field `type`"
+    if not isinstance(kind, str) or kind not in EVENT_TYPES:
+        shown = quote(str(kind), 40)
+        return f"unknown event type {shown!r} (known: {', '.join(EVENT_TYPES)})"
+    return f"invalid {kind} event: {_plain(err)}"
+
+
+def _plain(err: Exception) -> str:
+    return quote(str(err), 200)

@@ -1,0 +1,139 @@
+"""What the ledger's rules need to know of its past: a fold of events, and the checks against it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+
+from ledger.events import (
+    AmountChanged,
+    CloseDateChanged,
+    DealOpened,
+    DealSplit,
+    Event,
+    NoteAdded,
+    OwnerChanged,
+    PriorityChanged,
+    StageChanged,
+    StageDefined,
+    TargetSet,
+)
+from ledger.stages import DEFAULT_STAGES, Stage
+
+
+@dataclass(slots=True)
+class Deal:
+    """A deal as the ledger knows it now (not a forecast: no rates, no periods)."""
+
+    deal: str
+    name: str
+    owner: str
+    stage: str
+    amount: float
+    priority: str
+    close_date: dt.date | None
+    account: str | None
+    opened_line: int
+    version: int = 1
+    last_ts: dt.datetime | None = None
+    last_line: int = 0
+    next_action: str | None = None
+    due: dt.date | None = None
+    split_line: int | None = None  # set once the deal is split: it leaves the board for good
+
+
+@dataclass(slots=True)
+class LedgerState:
+    """The fold of every accepted event, enough to check the next one."""
+
+    ids: dict[str, int] = field(default_factory=dict)  # event id -> line
+    last_ts: dt.datetime | None = None
+    stages: dict[str, Stage] = field(default_factory=lambda: dict(DEFAULT_STAGES))
+    deals: dict[str, Deal] = field(default_factory=dict)
+    targets: dict[tuple[str, str | None], float] = field(default_factory=dict)
+    events: int = 0
+    first_ts: dt.datetime | None = None
+
+    def problem_with(self, event: Event) -> str | None:
+        """Why the event cannot follow the ledger as it stands, or None when it can."""
+        if event.id in self.ids:
+            return f"duplicate id {event.id!r} (first used on line {self.ids[event.id]})"
+        if self.last_ts is not None and event.ts < self.last_ts:
+            return f"ts {event.ts.isoformat()} is earlier than the line before ({self.last_ts.isoformat()})"
+        if isinstance(event, DealOpened):
+            if event.deal in self.deals:
+                return f"deal {event.deal!r} is opened twice (first on line {self.deals[event.deal].opened_line})"
+            return self._unknown_stage(event.stage)
+        if isinstance(event, (StageDefined, TargetSet)):
+            return None
+        deal = self.deals.get(event.deal_id or "")
+        if deal is None:
+            return f"deal {event.deal_id!r} was never opened"
+        if deal.split_line is not None:
+            return f"deal {deal.deal!r} was split on line {deal.split_line} and takes no more events"
+        if isinstance(event, StageChanged):
+            return self._unknown_stage(event.stage)
+        if isinstance(event, DealSplit):
+            seen: set[str] = set()
+            for part in event.parts:
+                if part.deal in self.deals or part.deal in seen:
+                    return f"split part {part.deal!r} is not a new deal id"
+                seen.add(part.deal)
+        return None
+
+    def _unknown_stage(self, stage: str) -> str | None:
+        if stage in self.stages:
+            return None
+        return f"unknown stage {stage!r} (known: {', '.join(self.stages)}); define it first with a stage_defined event"
+
+    def apply(self, event: Event, line: int) -> None:
+        """Fold an event that `problem_with` accepted."""
+        self.ids[event.id] = line
+        self.last_ts = event.ts
+        if self.first_ts is None:
+            self.first_ts = event.ts
+        self.events += 1
+        if isinstance(event, StageDefined):
+            self.stages[event.stage] = Stage(event.rate, event.lead_days, event.position, event.kind)
+            return
+        if isinstance(event, TargetSet):
+            self.targets[(event.period, event.owner)] = event.amount
+            return
+        if isinstance(event, DealOpened):
+            self.deals[event.deal] = Deal(
+                deal=event.deal, name=event.name, owner=event.owner, stage=event.stage,
+                amount=event.amount, priority=event.priority, close_date=event.close_date,
+                account=event.account, opened_line=line, last_ts=event.ts, last_line=line,
+            )
+            return
+        deal = self.deals[event.deal_id or ""]
+        deal.version += 1
+        deal.last_ts, deal.last_line = event.ts, line
+        if isinstance(event, StageChanged):
+            deal.stage = event.stage
+        elif isinstance(event, AmountChanged):
+            deal.amount = event.amount
+        elif isinstance(event, PriorityChanged):
+            deal.priority = event.priority
+        elif isinstance(event, CloseDateChanged):
+            deal.close_date = event.close_date
+        elif isinstance(event, OwnerChanged):
+            deal.owner = event.owner
+        elif isinstance(event, NoteAdded):
+            deal.next_action, deal.due = event.text, event.due
+        elif isinstance(event, DealSplit):
+            deal.split_line = line
+            for part in event.parts:
+                self.deals[part.deal] = replace(
+                    deal, deal=part.deal, amount=part.amount, priority=part.priority,
+                    close_date=part.close_date or deal.close_date, opened_line=line, last_line=line,
+                    version=1, next_action=None, due=None, split_line=None,
+                )
+
+    @property
+    def owners(self) -> set[str]:
+        return {deal.owner for deal in self.deals.values()}
+
+    def live_deals(self) -> list[Deal]:
+        """Deals still on the board (not split), in the order they were opened."""
+        return [deal for deal in self.deals.values() if deal.split_line is None]
