@@ -1,0 +1,1 @@
+"""Dealbook's interface: the Textual app and the `dealbook` command line."""

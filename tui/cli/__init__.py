@@ -1,0 +1,63 @@
+"""The `dealbook` command line: one command per change, plus checks, reports and the app."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from ledger import LedgerError
+from tui.cli import edits, inspect
+from tui.cli.common import CommandError, fail, ledger_options, require_ledger, resolve_ledger
+from tui.parse import InputError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="dealbook", parents=[ledger_options(suppress_defaults=False)],
+        description="Track a sales pipeline against its target. With no command, open the board.",
+    )
+    subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
+    parent = ledger_options(suppress_defaults=True)
+    inspect.register(subparsers, parent)
+    edits.register(subparsers, parent)
+    try:
+        from tui.cli import reports
+    except ImportError:  # the report commands arrive with the queries engine
+        pass
+    else:
+        reports.register(subparsers, parent)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    resolve_ledger(args)
+    try:
+        if not hasattr(args, "handler"):
+            return open_app(args)
+        return args.handler(args)
+    except (LedgerError, CommandError, InputError) as err:
+        return fail(str(err))
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def open_app(args: argparse.Namespace) -> int:
+    require_ledger(args.ledger)
+    try:
+        from tui.app import run_app
+    except ImportError:
+        return fail("the board is not built yet; see `dealbook --help` for the commands")
+    return run_app(args.ledger, by=args.by)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+
+
+def entry_point() -> None:
+    sys.exit(main())

@@ -1,0 +1,66 @@
+"""`dealbook check` and `dealbook log`: reading the ledger, never writing it."""
+
+from __future__ import annotations
+
+import argparse
+
+import msgspec
+
+from ledger import read_ledger
+from tui.cli.common import require_ledger
+from tui.describe import describe
+from tui.text import plain
+
+
+def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:
+    check = subparsers.add_parser("check", parents=[parent], help="check every line of the ledger",
+                                  description="Check every line against the ledger format; exit 1 on any problem.")
+    check.set_defaults(handler=run_check)
+    log = subparsers.add_parser("log", parents=[parent], help="list the events, readable")
+    log.add_argument("--deal", help="only this deal's events (and the split that created it)")
+    log.add_argument("--json", action="store_true", help="one JSON event per line, as stored")
+    log.set_defaults(handler=run_log)
+
+
+def run_check(args: argparse.Namespace) -> int:
+    require_ledger(args.ledger)
+    ledger = read_ledger(args.ledger)
+    for problem in ledger.problems:
+        print(problem)
+    state = ledger.state
+    span = (f", {state.first_ts.date()} to {state.last_ts.date()}"
+            if state.first_ts and state.last_ts else "")
+    summary = (f"{_count(state.events, 'event')}, {_count(len(state.deals), 'deal')}, {_count(len(state.owners), 'owner')}{span}")
+    if ledger.problems:
+        print(f"{len(ledger.problems)} problem(s) in {args.ledger} ({summary} accepted)")
+        return 1
+    print(f"ok: {summary} ({args.ledger})")
+    return 0
+
+
+def run_log(args: argparse.Namespace) -> int:
+    require_ledger(args.ledger)
+    ledger = read_ledger(args.ledger)
+    for line, event in zip(ledger.lines, ledger.events):
+        if args.deal is not None and not _about(event, args.deal):
+            continue
+        if args.json:
+            print(msgspec.json.encode(event).decode())
+            continue
+        when = event.ts.strftime("%Y-%m-%d %H:%M%z")
+        who = plain(event.by or "", 12)
+        deal = plain(event.deal_id or "", 14)
+        print(f"{line:>7}  {when}  {who:<12}  {deal:<14}  {describe(event)}")
+    for problem in ledger.problems:
+        print(f"dealbook: {problem}")
+    return 1 if ledger.problems else 0
+
+
+def _about(event: msgspec.Struct, deal: str) -> bool:
+    if getattr(event, "deal", None) == deal:
+        return True
+    return any(part.deal == deal for part in getattr(event, "parts", ()))
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"

@@ -1,0 +1,44 @@
+"""User text (deal names, notes, owners) made safe to show: never markup, never terminal control codes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from rich.text import Text
+
+from ledger.problems import quote
+
+NO_LIMIT = 1 << 30
+
+
+def plain(value: object, limit: int = NO_LIMIT) -> str:
+    """The value as text with control characters escaped and long text cut with an ellipsis."""
+    if value is None:
+        return ""
+    return quote(str(value), limit)
+
+
+def cell(value: object, limit: int = NO_LIMIT, style: str = "") -> Text:
+    """A Rich Text that renders the value literally: `[b]x[/b]` stays those six characters."""
+    return Text(plain(value, limit), style=style, no_wrap=True, overflow="ellipsis")
+
+
+def money(amount: float | None) -> str:
+    """An amount as people read it on a board: 12,500 or 1,250.50."""
+    if amount is None:
+        return ""
+    if abs(amount - round(amount)) < 0.005:
+        return f"{amount:,.0f}"
+    return f"{amount:,.2f}"
+
+
+def percent(share: float | None) -> str:
+    return "" if share is None else f"{share:.0%}"
+
+
+def day(value: dt.date | dt.datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M %z")
+    return value.isoformat()
