@@ -120,10 +120,10 @@ def _decode_one(raw: bytes) -> Event | str:
         return f"not valid UTF-8 (byte {err.start}): the ledger is UTF-8 text"
     try:
         return decode_event(raw)
+    except msgspec.ValidationError as err:  # a subclass of DecodeError: it goes first
+        return _explain_invalid(raw, err)
     except msgspec.DecodeError as err:
         return f"not valid JSON: {_plain(err)}"
-    except msgspec.ValidationError as err:
-        return _explain_invalid(raw, err)
 
 
 def _explain_invalid(raw: bytes, err: msgspec.ValidationError) -> str:

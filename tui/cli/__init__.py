@@ -55,9 +55,5 @@ def open_app(args: argparse.Namespace) -> int:
     return run_app(args.ledger, by=args.by)
 
 
-if __name__ == "__main__":
-    sys.exit(main())
-
-
 def entry_point() -> None:
     sys.exit(main())
