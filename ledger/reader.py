@@ -27,6 +27,7 @@ class LedgerRead:
     end_offset: int = 0  # bytes of complete lines read: where the next line starts
     next_line: int = 1  # the number the next complete line will have
     cut_tail: bytes = b""  # a last line without its newline: a write that was cut off
+    keep_events: bool = True
 
     @property
     def ok(self) -> bool:
@@ -44,13 +45,16 @@ def read_ledger(
     start_offset: int = 0,
     start_line: int = 1,
     state: LedgerState | None = None,
+    keep_events: bool = True,
 ) -> LedgerRead:
     """Read the ledger from `start_offset` (the start of line `start_line`), folding into `state`.
 
     A missing file reads as an empty ledger. Problems never raise: they are collected.
+    With keep_events=False only the fold is kept (checks and appends need no more).
     """
     path = Path(path)
     result = LedgerRead(path=path, state=state if state is not None else LedgerState())
+    result.keep_events = keep_events
     result.end_offset, result.next_line = start_offset, start_line
     try:
         with open(path, "rb") as f:
@@ -104,8 +108,9 @@ def _decode_fast(complete: bytes) -> list[Event] | None:
 def _accept(result: LedgerRead, event: Event, number: int, reason: str | None, raw: bytes) -> None:
     if reason is None:
         result.state.apply(event, number)
-        result.events.append(event)
-        result.lines.append(number)
+        if result.keep_events:
+            result.events.append(event)
+            result.lines.append(number)
     else:
         result.problems.append(Problem(str(result.path), number, reason, quote(raw)))
 

@@ -52,6 +52,77 @@ def now() -> dt.datetime:
     return dt.datetime.now().astimezone()
 
 
+class LedgerWriter:
+    """Appends to one ledger, keeping its fold in memory between appends.
+
+    Under the lock it reads only the lines other writers appended since its last
+    look, so an append costs the same on a ledger of ten lines or a million.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], ops: FileOps = SYSTEM) -> None:
+        self.path = Path(path)
+        self.ops = ops
+        self._seen: LedgerRead | None = None
+        self._seen_last_line = b""  # the bytes of the last line read: proof the prefix is unchanged
+
+    def append(self, event: Event, *, expect_version: int | None = None) -> Appended:
+        """Append `event`, or raise LedgerError (Conflict for a stale version); nothing is written on refusal."""
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            ledger = self._catch_up(fd)
+            _refuse_broken(ledger)
+            event = _after_last(event, ledger)
+            _check(ledger, event, expect_version)
+            set_aside = _set_aside_cut_tail(fd, self.path, ledger, self.ops)
+            line = encode_event(event)
+            _write_durably(fd, ledger.end_offset, line, self.ops)
+            number = ledger.next_line
+            ledger.state.apply(event, number)
+            ledger.cut_tail = b""
+            ledger.problems = []
+            ledger.end_offset += len(line)
+            ledger.next_line += 1
+            self._seen_last_line = line
+            deal = ledger.state.deals.get(event.deal_id or "")
+            return Appended(event, number, deal.version if deal else None, set_aside)
+        except BaseException:
+            self._seen = None  # after any failure, trust nothing remembered
+            raise
+        finally:
+            os.close(fd)  # closing releases the lock
+
+    def _catch_up(self, fd: int) -> LedgerRead:
+        seen = self._seen
+        if seen is not None and self._prefix_unchanged(fd, seen):
+            more = read_ledger(self.path, start_offset=seen.end_offset, start_line=seen.next_line,
+                               state=seen.state, keep_events=False)
+            more.problems = [*(p for p in seen.problems if p.line < seen.next_line), *more.problems]
+        else:
+            more = read_ledger(self.path, keep_events=False)
+        self._seen = more
+        self._seen_last_line = _last_line(fd, more.end_offset)
+        return more
+
+    def _prefix_unchanged(self, fd: int, seen: LedgerRead) -> bool:
+        if os.fstat(fd).st_size < seen.end_offset:
+            return False
+        return _last_line(fd, seen.end_offset) == self._seen_last_line
+
+
+def _last_line(fd: int, end: int) -> bytes:
+    """The complete line ending at byte `end` (read backwards in small steps)."""
+    if end == 0:
+        return b""
+    start = max(0, end - 4096)
+    chunk = os.pread(fd, end - start, start)
+    cut = chunk.rfind(b"\n", 0, len(chunk) - 1)
+    if cut < 0 and start > 0:
+        chunk = os.pread(fd, end, 0)
+        cut = chunk.rfind(b"\n", 0, len(chunk) - 1)
+    return chunk[cut + 1:]
+
+
 def append_event(
     path: str | os.PathLike[str],
     event: Event,
@@ -59,26 +130,8 @@ def append_event(
     expect_version: int | None = None,
     ops: FileOps = SYSTEM,
 ) -> Appended:
-    """Append `event` to the ledger at `path`, or raise LedgerError (Conflict for a stale version).
-
-    The event's id and ts are used as given; build it with `stamp()` to get fresh ones.
-    Nothing is written unless every check passes; a failed write is undone.
-    """
-    path = Path(path)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        ledger = read_ledger(path)
-        _refuse_broken(ledger)
-        event = _after_last(event, ledger)
-        _check(ledger, event, expect_version)
-        set_aside = _set_aside_cut_tail(fd, path, ledger, ops)
-        _write_durably(fd, ledger.end_offset, encode_event(event), ops)
-        ledger.state.apply(event, ledger.next_line)
-        deal = ledger.state.deals.get(event.deal_id or "")
-        return Appended(event, ledger.next_line, deal.version if deal else None, set_aside)
-    finally:
-        os.close(fd)  # closing releases the lock
+    """Append one event to the ledger at `path` (a one-off LedgerWriter: it reads the whole ledger)."""
+    return LedgerWriter(path, ops).append(event, expect_version=expect_version)
 
 
 def stamp(event_type: type[Event], /, **fields: object) -> Event:

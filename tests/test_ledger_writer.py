@@ -6,7 +6,7 @@ import os
 import pytest
 
 from ledger import (
-    Conflict, DealOpened, LedgerError, NoteAdded, StageChanged, append_event, read_ledger, side_file, stamp,
+    Conflict, DealOpened, LedgerError, LedgerWriter, NoteAdded, StageChanged, append_event, read_ledger, side_file, stamp,
 )
 from tests.conftest import opened
 
@@ -59,16 +59,22 @@ def test_cut_off_tail_at_every_offset_is_set_aside(tmp_path):
         assert side_file(path).read_bytes() == full[:cut] + b"\n"
 
 
-def _append_many(path, worker, count):
+def _append_many(path, worker, count, persistent):
+    writer = LedgerWriter(path)
     for i in range(count):
-        append_event(path, stamp(NoteAdded, deal="D-1", text=f"w{worker} n{i}"))
+        event = stamp(NoteAdded, deal="D-1", text=f"w{worker} n{i}")
+        if persistent:
+            writer.append(event)
+        else:
+            append_event(path, event)
 
 
-def test_parallel_writers_lose_and_interleave_nothing(tmp_path):
+@pytest.mark.parametrize("persistent", [False, True], ids=["one-shot", "long-lived"])
+def test_parallel_writers_lose_and_interleave_nothing(tmp_path, persistent):
     path = tmp_path / "l.jsonl"
     open_deal(path)
     ctx = multiprocessing.get_context("fork")
-    procs = [ctx.Process(target=_append_many, args=(path, w, 500)) for w in range(4)]
+    procs = [ctx.Process(target=_append_many, args=(path, w, 500, persistent)) for w in range(4)]
     for p in procs:
         p.start()
     for p in procs:
@@ -113,3 +119,16 @@ def test_an_io_error_reports_failure_and_leaves_the_ledger_as_it_was(tmp_path, f
     with pytest.raises(LedgerError, match="write failed"):
         append_event(path, stamp(NoteAdded, deal="D-1", text="x"), ops=FailingOps(fail_on, errno_))
     assert path.read_bytes() == before
+
+
+def test_a_long_lived_writer_sees_other_writers_and_a_replaced_file(tmp_path):
+    path = tmp_path / "l.jsonl"
+    writer = LedgerWriter(path)
+    writer.append(stamp(DealOpened, deal="D-1", name="A", owner="lan", stage="quote", amount=1, priority="must"))
+    open_deal(path, "D-2")  # another writer
+    assert writer.append(stamp(StageChanged, deal="D-2", stage="won"), expect_version=1).line == 3
+    path.write_bytes(b"")  # the file replaced behind its back: it must reread, not trust its memory
+    open_deal(path, "D-9")
+    with pytest.raises(LedgerError, match="never opened"):
+        writer.append(stamp(StageChanged, deal="D-1", stage="won"))
+    assert writer.append(stamp(StageChanged, deal="D-9", stage="won")).line == 2
