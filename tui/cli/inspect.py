@@ -7,6 +7,7 @@ import argparse
 import msgspec
 
 from ledger import read_ledger
+from ledger.seal import seal_file, verify
 from tui.cli.common import require_ledger
 from tui.describe import describe
 from tui.text import plain
@@ -16,6 +17,11 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
     check = subparsers.add_parser("check", parents=[parent], help="check every line of the ledger",
                                   description="Check every line against the ledger format; exit 1 on any problem.")
     check.set_defaults(handler=run_check)
+    seal = subparsers.add_parser(
+        "verify", parents=[parent], help="detect lines changed, removed or reordered since the last verify",
+        description="Compare every line with the digest kept beside the ledger at the last verify, "
+                    "then seal the lines added since. Exit 1, naming the line, when anything differs.")
+    seal.set_defaults(handler=run_verify)
     log = subparsers.add_parser("log", parents=[parent], help="list the events, readable")
     log.add_argument("--deal", help="only this deal's events (and the split that created it)")
     log.add_argument("--json", action="store_true", help="one JSON event per line, as stored")
@@ -35,6 +41,21 @@ def run_check(args: argparse.Namespace) -> int:
         print(f"{len(ledger.problems)} problem(s) in {args.ledger} ({summary} accepted)")
         return 1
     print(f"ok: {summary} ({args.ledger})")
+    return 0
+
+
+def run_verify(args: argparse.Namespace) -> int:
+    require_ledger(args.ledger)
+    result = verify(args.ledger)
+    for finding in result.findings:
+        print(finding)
+    if not result.ok:
+        print(f"the ledger differs from its seal ({seal_file(args.ledger)}); nothing was sealed. "
+              "Restore the file from a copy (git, backup), or, if the edit was intended, "
+              "move the seal file away to start a new one.")
+        return 1
+    print(f"ok: {_count(result.checked, 'line')} match the last verify; "
+          f"sealed {_count(result.sealed, 'new line')} ({seal_file(args.ledger)})")
     return 0
 
 
