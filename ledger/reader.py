@@ -12,7 +12,6 @@ from ledger.events import EVENT_TYPES, Event, decode_event, decode_lines
 from ledger.problems import Problem, quote
 from ledger.state import LedgerState
 
-_raw_decoder = msgspec.json.Decoder()
 
 
 @dataclass
@@ -125,17 +124,35 @@ def _decode_one(raw: bytes) -> Event | str:
         return f"not valid UTF-8 (byte {err.start}): the ledger is UTF-8 text"
     try:
         return decode_event(raw)
+    except RecursionError:
+        return "nested too deeply to be an event"
     except msgspec.ValidationError as err:  # a subclass of DecodeError: it goes first
         return _explain_invalid(raw, err)
     except msgspec.DecodeError as err:
         return f"not valid JSON: {_plain(err)}"
 
 
+class _Head(msgspec.Struct):
+    """Just enough of a line to explain why it is not an event (other fields are skipped, not built)."""
+
+    type: object = None
+
+
+_head_decoder = msgspec.json.Decoder(_Head)
+
+
 def _explain_invalid(raw: bytes, err: msgspec.ValidationError) -> str:
-    obj = _raw_decoder.decode(raw)
-    if not isinstance(obj, dict):
-        return f"not a JSON object (a {type(obj).__name__}): every line must be one event object"
-    kind = obj.get("type")
+    message = str(err)
+    if message.startswith("Expected `object`, got") and " - at `$" not in message:
+        return f"not a JSON object ({message.split('got ')[-1].strip('`')}): every line must be one event object"
+    try:
+        kind = _head_decoder.decode(raw).type
+    except msgspec.ValidationError:
+        kind = None
+    except msgspec.DecodeError as decode_err:  # typed decoding can fail first on text that is not JSON at all
+        return f"not valid JSON: {_plain(decode_err)}"
+    except RecursionError:
+        return "nested too deeply to be an event"
     if kind is None:
         return "missing field `type`"
     if not isinstance(kind, str) or kind not in EVENT_TYPES:
