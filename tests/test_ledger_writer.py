@@ -69,12 +69,13 @@ def _append_many(path, worker, count, persistent):
             append_event(path, event)
 
 
-@pytest.mark.parametrize("persistent", [False, True], ids=["one-shot", "long-lived"])
-def test_parallel_writers_lose_and_interleave_nothing(tmp_path, persistent):
+@pytest.mark.parametrize("writers, each, persistent", [(4, 500, False), (8, 250, True)],
+                         ids=["4x500-one-shot", "8x250-long-lived"])
+def test_parallel_writers_lose_and_interleave_nothing(tmp_path, writers, each, persistent):
     path = tmp_path / "l.jsonl"
     open_deal(path)
     ctx = multiprocessing.get_context("fork")
-    procs = [ctx.Process(target=_append_many, args=(path, w, 500, persistent)) for w in range(4)]
+    procs = [ctx.Process(target=_append_many, args=(path, w, each, persistent)) for w in range(writers)]
     for p in procs:
         p.start()
     for p in procs:
@@ -84,9 +85,9 @@ def test_parallel_writers_lose_and_interleave_nothing(tmp_path, persistent):
     assert result.ok
     notes = [e.text for e in result.events[1:]]
     assert len(notes) == 2000 and len(set(notes)) == 2000
-    for w in range(4):  # each writer's own appends stay in its order
+    for w in range(writers):  # each writer's own appends stay in its order
         mine = [n for n in notes if n.startswith(f"w{w} ")]
-        assert mine == [f"w{w} n{i}" for i in range(500)]
+        assert mine == [f"w{w} n{i}" for i in range(each)]
 
 
 class FailingOps:
