@@ -73,3 +73,86 @@ class Forecast(msgspec.Struct, frozen=True, kw_only=True):
     period_start: dt.date | None = None
     period_end: dt.date | None = None
     days_left: int = 0  # days of the period after today (today excluded)
+
+
+class ReplayDay(msgspec.Struct, frozen=True, kw_only=True):
+    """The forecast as it stood at the end of one day of the period."""
+
+    date: dt.date
+    progress: float
+    needed: float
+    chance: float | None  # None when that day's target is 0
+    error: float  # progress - actual: positive ran high, negative ran low
+    target: float = 0.0  # the view's target that day
+    won: float = 0.0
+
+
+class Checkpoint(msgspec.Struct, frozen=True, kw_only=True):
+    """How far off the forecast was on day 7, 14 or 21 of the period."""
+
+    day: int  # 7, 14 or 21
+    date: dt.date
+    error: float
+    share: float | None  # error / actual; None when actual is 0
+    verdict: str  # high | low | exact (within half a cent)
+
+
+class Replay(msgspec.Struct, frozen=True, kw_only=True):
+    """A period replayed: the forecast at the end of each day against what was actually won."""
+
+    period: str
+    owner: str | None
+    target: float  # as of the end of the period (or now)
+    actual: float  # won as of the end of the period (or now, if it has not ended)
+    days: list[ReplayDay]
+    checkpoints: list[Checkpoint]
+    first_visible: dt.date | None  # from this day on, every day's verdict matched the outcome
+    as_of: dt.datetime | None = None  # the moment `actual` was read at
+    period_start: dt.date | None = None
+    period_end: dt.date | None = None
+
+
+# The causes of a change in progress, in the order a waterfall shows them.
+CAUSES: tuple[str, ...] = (
+    "new_deals", "promoted", "demoted", "stage_advanced", "stage_regressed", "amount_up", "amount_down",
+    "pushed_out", "pulled_in", "went_inactive", "came_back", "lost", "won", "split", "rates_changed",
+    "ran_out_of_time", "reassigned",
+)
+
+
+class DealChange(msgspec.Struct, frozen=True, kw_only=True):
+    """One deal's part in one cause of a waterfall."""
+
+    deal: str
+    name: str
+    owner: str
+    cause: str  # one of CAUSES
+    amount: float  # its change in progress from that cause
+    events: list[str] = []  # the ids of the events that caused it (none for ran_out_of_time)
+
+
+class Changes(msgspec.Struct, frozen=True, kw_only=True):
+    """What moved a period's progress between two moments: start + sum(buckets) == end."""
+
+    period: str
+    owner: str | None
+    start: float  # progress as of start_as_of
+    end: float  # progress as of end_as_of
+    buckets: dict[str, float]  # cause -> amount, every cause of CAUSES, in that order
+    deals: list[DealChange]  # by cause, then largest change first
+    start_as_of: dt.datetime | None = None
+    end_as_of: dt.datetime | None = None
+
+
+class StageCalibration(msgspec.Struct, frozen=True, kw_only=True):
+    """A stage's configured rate and lead time beside what the ledger's own history shows."""
+
+    stage: str
+    rate: float  # configured
+    measured_rate: float | None  # of the closed deals that ever reached the stage, the share won
+    lead_days: int  # configured
+    measured_lead_days: float | None  # median days from first reaching the stage to the won date
+    deals: int  # closed deals that reached the stage (measured_rate rests on them)
+    won_deals: int = 0  # of which won (measured_lead_days rests on them)
+    kind: str = "open"
+    position: int = 0

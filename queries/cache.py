@@ -1,0 +1,101 @@
+"""How much of the ledger file the cache holds, and the proof that it is still that file's bytes."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field
+from typing import BinaryIO
+
+import duckdb
+import msgspec
+
+from ledger import Problem
+
+TAIL_BYTES = 64 * 1024  # the covered bytes re-hashed on every open, whatever changed
+_BLOCK = 4 * 1024 * 1024
+_EMPTY_SHA256 = hashlib.sha256().hexdigest()
+
+
+@dataclass
+class Coverage:
+    """The covered prefix of the ledger: its length, its hashes, and the file it was read from.
+
+    A reopen trusts the cache when the file's identity (device, inode, size, mtime) is unchanged and
+    the last 64 KiB of the prefix hash the same (cost: one stat and one small read). Otherwise the
+    whole prefix is hashed again (about 0.1 s for 150 MB) and only a match lets the new lines be
+    added; a shorter file or another hash means the ledger was edited or replaced: rebuild.
+    """
+
+    covered: int = 0  # bytes of complete lines loaded
+    next_line: int = 1
+    prefix_sha256: str = _EMPTY_SHA256
+    tail_sha256: str = _EMPTY_SHA256
+    identity: list[int] = field(default_factory=list)  # st_dev, st_ino, st_size, st_mtime_ns
+    problems: list[Problem] = field(default_factory=list)  # of the covered lines
+
+
+class _StoredProblem(msgspec.Struct, array_like=True):
+    path: str
+    line: int
+    reason: str
+    text: str
+
+
+def identity(stat: os.stat_result) -> list[int]:
+    return [stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns]
+
+
+def tail_digest(f: BinaryIO, covered: int) -> str:
+    """The sha256 of the last TAIL_BYTES of the covered prefix."""
+    start = max(0, covered - TAIL_BYTES)
+    f.seek(start)
+    return hashlib.sha256(f.read(covered - start)).hexdigest()
+
+
+def hash_range(f: BinaryIO, start: int, end: int, digest: hashlib._Hash | None = None) -> hashlib._Hash:
+    """Feed bytes [start, end) of the file to the digest (a new sha256 when none)."""
+    digest = digest if digest is not None else hashlib.sha256()
+    f.seek(start)
+    left = end - start
+    while left > 0:
+        block = f.read(min(_BLOCK, left))
+        if not block:
+            break
+        digest.update(block)
+        left -= len(block)
+    return digest
+
+
+def read_meta(cur: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    return dict(cur.execute("SELECT key, value FROM cache_meta").fetchall())
+
+
+def coverage_from(meta: dict[str, str]) -> Coverage:
+    """The coverage recorded in the cache (an empty one when there is none or it cannot be read)."""
+    try:
+        return Coverage(
+            covered=int(meta["covered"]),
+            next_line=int(meta["next_line"]),
+            prefix_sha256=meta["prefix_sha256"],
+            tail_sha256=meta["tail_sha256"],
+            identity=msgspec.json.decode(meta["identity"], type=list[int]),
+            problems=[Problem(p.path, p.line, p.reason, p.text)
+                      for p in msgspec.json.decode(meta["problems"], type=list[_StoredProblem])],
+        )
+    except (KeyError, ValueError, msgspec.DecodeError):
+        return Coverage()
+
+
+def write_meta(cur: duckdb.DuckDBPyConnection, engine: str, coverage: Coverage) -> None:
+    problems = [_StoredProblem(p.path, p.line, p.reason, p.text) for p in coverage.problems]
+    values = {
+        "engine": engine,
+        "covered": str(coverage.covered),
+        "next_line": str(coverage.next_line),
+        "prefix_sha256": coverage.prefix_sha256,
+        "tail_sha256": coverage.tail_sha256,
+        "identity": msgspec.json.encode(coverage.identity).decode(),
+        "problems": msgspec.json.encode(problems).decode(),
+    }
+    cur.executemany("INSERT OR REPLACE INTO cache_meta VALUES (?, ?)", list(values.items()))

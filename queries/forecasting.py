@@ -1,0 +1,47 @@
+"""The pipeline and a period's forecast as of a moment: forecast.sql and pipeline.sql into typed results."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import msgspec
+
+from queries import sqlfiles
+from queries.model import DealRow, Forecast, ForecastDeal
+from queries.moments import days_left, epoch_us, month_of, period_bounds
+
+# the SQL hands lists of rows over as JSON: msgspec builds the structs far faster than Python loops
+_deals = msgspec.json.Decoder(list[ForecastDeal])
+_rows = msgspec.json.Decoder(list[DealRow])
+
+
+def moment_params(as_of: dt.datetime, period: str, snapshot: tuple[int, int] | None) -> dict[str, object]:
+    """The parameters of a single-moment query: the moment, today, the period's days, the snapshot.
+
+    `snapshot` is (seq, ts_us) of the last row folded into deal_snapshot; it is used only when the
+    moment comes after that row.
+    """
+    first, last = period_bounds(period)
+    t_us = epoch_us(as_of)
+    snapshot_seq = snapshot[0] if snapshot is not None and t_us >= snapshot[1] else -1
+    return {"t_us": t_us, "today": as_of.date(), "period": period, "p_start": first, "p_end": last,
+            "snapshot_seq": snapshot_seq}
+
+
+def forecast(cur: duckdb.DuckDBPyConnection, period: str, as_of: dt.datetime, owner: str | None,
+             big_at: float | None, snapshot: tuple[int, int] | None) -> Forecast:
+    row = sqlfiles.run(cur, "forecast", owner=owner, big_at=big_at, **moment_params(as_of, period, snapshot)).fetchone()
+    target, won, progress, needed, chance, on_track, coverage, threshold, deals, promotions = row
+    first, last = period_bounds(period)
+    return Forecast(
+        period=period, as_of=as_of, owner=owner, target=target, won=won, progress=progress, needed=needed,
+        chance=chance, on_track=on_track, coverage=coverage, deals=_deals.decode(deals),
+        promotions=promotions, big_at=threshold if threshold is not None else 0.0,
+        period_start=first, period_end=last, days_left=days_left(period, as_of.date()),
+    )
+
+
+def pipeline(cur: duckdb.DuckDBPyConnection, as_of: dt.datetime, snapshot: tuple[int, int] | None) -> list[DealRow]:
+    params = moment_params(as_of, month_of(as_of.date()), snapshot)
+    return _rows.decode(sqlfiles.run(cur, "pipeline", **params).fetchone()[0])

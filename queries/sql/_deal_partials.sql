@@ -1,0 +1,51 @@
+-- Fragment: `deal_partials`, the latest value of each deal field among a deal's rows of one bucket.
+-- The including query defines `bucketed`: the rows of `events` known at its last moment, each with
+-- `bucket`, the first moment (numbered in time order) that knows it. With $snapshot_seq >= 0, the
+-- rows up to that seq come pre-folded from deal_snapshot instead (one moment, numbered 1, only).
+later_rows AS (  -- nullable fields ride in structs: a struct holding NULL still clears the field
+    SELECT
+        deal, bucket, seq, name, owner,
+        CASE WHEN type IN ('deal_opened', 'split_part') THEN {'v': account} END AS account,
+        stage, amount, priority,
+        CASE WHEN type IN ('deal_opened', 'close_date_changed', 'split_part') THEN {'v': close_date} END
+            AS close_date,
+        CASE WHEN type = 'note_added' THEN {'text': text, 'due': due} END AS note,
+        1 AS events, ts_us, utc_offset, day, type = 'deal_split' AS split
+    FROM bucketed
+    WHERE deal IS NOT NULL AND seq > $snapshot_seq
+),
+deal_rows AS (  -- the snapshot rows that later rows change, then those rows
+    SELECT
+        deal, 1 AS bucket, last_seq AS seq, name, owner, account, stage, amount, priority,
+        close_date, note, events, last_ts_us AS ts_us, last_offset AS utc_offset, last_day AS day, split
+    FROM deal_snapshot
+    WHERE $snapshot_seq >= 0 AND deal IN (SELECT deal FROM later_rows)
+    UNION ALL
+    SELECT * FROM later_rows
+),
+deal_partials AS (
+    SELECT
+        deal, 1 AS bucket, name, owner, account, stage, amount, priority, close_date, note, events,
+        last_seq, last_ts_us, last_offset, last_day, split
+    FROM deal_snapshot
+    WHERE $snapshot_seq >= 0 AND deal NOT IN (SELECT deal FROM later_rows)
+    UNION ALL
+    SELECT
+        deal, bucket,
+        arg_max(name, seq) AS name,
+        arg_max(owner, seq) AS owner,
+        arg_max(account, seq) AS account,
+        arg_max(stage, seq) AS stage,
+        arg_max(amount, seq) AS amount,
+        arg_max(priority, seq) AS priority,
+        arg_max(close_date, seq) AS close_date,
+        arg_max(note, seq) AS note,
+        sum(events) AS events,
+        max(seq) AS last_seq,
+        arg_max(ts_us, seq) AS last_ts_us,
+        arg_max(utc_offset, seq) AS last_offset,
+        arg_max(day, seq) AS last_day,
+        bool_or(split) AS split
+    FROM deal_rows
+    GROUP BY deal, bucket
+),

@@ -1,0 +1,61 @@
+-- The rows of one chunk of accepted events, in ledger_events' column order.
+-- temp.chunk_json (stage_chunk.sql): each event's line and its msgspec encoding, so that DuckDB
+-- reads exactly what the reader accepted, with a fixed structure (never read_json's inference);
+-- temp.chunk_parts (stage_parts.sql): one row per split part, the parent's fields at the split
+-- filled in by the reader's fold.
+WITH
+fields AS (  -- each line parsed once, into one column per field
+    SELECT line, unnest(json_transform(j, '{
+        "id": "VARCHAR", "ts": "VARCHAR", "type": "VARCHAR", "by": "VARCHAR", "deal": "VARCHAR",
+        "name": "VARCHAR", "owner": "VARCHAR", "account": "VARCHAR", "stage": "VARCHAR",
+        "amount": "DOUBLE", "priority": "VARCHAR", "close_date": "DATE", "text": "VARCHAR",
+        "due": "DATE", "period": "VARCHAR", "rate": "DOUBLE", "lead_days": "INTEGER",
+        "position": "INTEGER", "kind": "VARCHAR"}'))
+    FROM temp.chunk_json
+),
+parsed AS MATERIALIZED (
+    SELECT
+        *,
+        epoch_us(ts::TIMESTAMPTZ) AS ts_us,
+        -- msgspec writes the offset as Z or +HH:MM
+        CASE WHEN ts[-1:] = 'Z' THEN 0
+             ELSE (CASE WHEN ts[-6:-6] = '-' THEN -1 ELSE 1 END)
+                  * (ts[-5:-4]::INTEGER * 3600 + ts[-2:]::INTEGER * 60)
+        END AS utc_offset,
+        ts[1:10]::DATE AS day
+    FROM fields
+),
+chunk AS (
+    SELECT
+        line * 65536 AS seq, line, 0 AS sub, id, type, ts_us, utc_offset, day,
+        deal, NULL::VARCHAR AS parent, name, owner, account, stage,
+        amount, priority, close_date, text, due, period, rate, lead_days, position,
+        CASE WHEN type = 'stage_defined' THEN coalesce(kind, 'open') END AS kind,
+        "by" AS recorded_by
+    FROM parsed
+    UNION ALL
+    SELECT
+        p.line * 65536 + p.sub, p.line, p.sub, e.id, 'split_part', e.ts_us, e.utc_offset, e.day,
+        p.deal, p.parent, p.name, p.owner, p.account, p.stage,
+        p.amount, p.priority, p.close_date, NULL, NULL, NULL, NULL, NULL, NULL,
+        NULL, e."by"
+    FROM temp.chunk_parts AS p JOIN parsed AS e ON e.line = p.line
+),
+prior AS (  -- the stage each deal that changes stage in this chunk had before it
+    SELECT deal, arg_max(stage, seq) AS stage
+    FROM events
+    WHERE deal IN (SELECT deal FROM parsed WHERE type = 'stage_changed') AND stage IS NOT NULL
+    GROUP BY deal
+)
+SELECT
+    c.seq, c.line, c.sub, c.id, c.type, c.ts_us, c.utc_offset, c.day, c.deal, c.parent, c.name,
+    c.owner, c.account, c.stage,
+    CASE WHEN c.type = 'stage_changed' THEN coalesce(
+        lag(c.stage) OVER (
+            PARTITION BY c.deal, c.type IN ('deal_opened', 'stage_changed', 'split_part') ORDER BY c.seq),
+        prior.stage)
+    END AS prev_stage,
+    c.amount, c.priority, c.close_date, c.text, c.due, c.period, c.rate, c.lead_days, c.position,
+    c.kind, c.recorded_by
+FROM chunk AS c LEFT JOIN prior ON prior.deal = c.deal
+ORDER BY c.seq

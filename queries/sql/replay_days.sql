@@ -1,0 +1,37 @@
+-- A period's forecast at the end of each of its days, in one pass: per day, won and progress
+-- (docs/forecast-rules.md, "Replay of a period") and the view's target that day.
+-- $k: the days replayed from $p_start; $t_last: the end of the last of them; $off_us: the offset
+-- of the ledger's last line, in which days end; $period, $p_end, $owner: as in forecast.sql.
+WITH
+moments AS (SELECT m, $p_start::DATE + (m - 1)::INTEGER AS today FROM range(1, $k + 1) AS r(m)),
+bucketed AS NOT MATERIALIZED (  -- a row counts from the end of the day it falls on, in the ledger's offset
+    SELECT
+        *,
+        greatest(1, (ts_us + $off_us) // 86400000000 - ($p_start::DATE - DATE '1970-01-01') + 1) AS bucket
+    FROM events
+    WHERE ts_us <= $t_last
+),
+-- @include _deal_versions
+-- @include _deal_state
+-- @include _target
+live AS (  -- only the units that can add to progress on some day
+    SELECT *
+    FROM units_won
+    WHERE ($owner::VARCHAR IS NULL OR owner = $owner::VARCHAR)
+      AND ((priority = 'must' AND stage_kind = 'open') OR won_in_period)
+),
+daily AS (
+    SELECT
+        mo.m, mo.today,
+        coalesce(sum(l.amount) FILTER (WHERE l.won_in_period), 0) AS won,
+        coalesce(sum(l.estimated_value) FILTER (
+            WHERE l.priority = 'must' AND l.stage_kind = 'open'
+              AND mo.today + l.lead_days <= $p_end::DATE
+              AND (l.close_date IS NULL OR l.close_date <= $p_end::DATE)
+        ), 0) AS must_value
+    FROM moments AS mo LEFT JOIN live AS l ON l.u_from <= mo.m AND mo.m < l.u_to
+    GROUP BY mo.m, mo.today
+)
+SELECT d.today, d.won, d.won + d.must_value AS progress, t.target
+FROM daily AS d JOIN target AS t USING (m)
+ORDER BY d.m

@@ -1,0 +1,4 @@
+-- Stage a chunk's encoded events in a temporary table of the cursor (read by load_rows.sql).
+-- $lines: the events' line numbers; $json: their msgspec encodings, one per line.
+CREATE OR REPLACE TEMP TABLE chunk_json AS
+SELECT unnest($lines::BIGINT[]) AS line, unnest(string_split($json::VARCHAR, chr(10))) AS j

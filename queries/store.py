@@ -1,0 +1,293 @@
+"""The Store: one ledger file materialized in DuckDB (cached beside it), and the queries over it."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import threading
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import BinaryIO
+
+import duckdb
+
+from ledger import DEFAULT_STAGES, Event, LedgerError, LedgerState, Problem, read_ledger
+from queries import cache, forecasting, loading, replaying, sqlfiles
+from queries.model import DealRow, Forecast, Replay
+from queries.moments import month_of, parse_as_of, parse_period
+
+LOADER_VERSION = "1"
+CACHE_SUFFIX = ".dealbook-cache.duckdb"
+
+
+def cache_path_for(ledger: Path) -> Path:
+    """Where a ledger's cache lives: beside it (`*.dealbook-cache*` is git-ignored)."""
+    return ledger.with_name(ledger.name + CACHE_SUFFIX)
+
+
+def engine_fingerprint() -> str:
+    """What the cache's rows depend on besides the ledger: the SQL, the loader, the default stages."""
+    return f"{LOADER_VERSION}:{sqlfiles.fingerprint()}:{sorted(DEFAULT_STAGES.items())!r}:{duckdb.__version__}"
+
+
+class Store:
+    """A ledger read into DuckDB, kept up to date by `refresh()`.
+
+    Every query runs on its own cursor, so a Store may be shared by worker threads; `refresh()` is
+    serialized by a lock. With `cache=True` the database is a file beside the ledger, reused on the
+    next open when it provably holds the ledger's current bytes (see cache.Coverage); if another
+    process holds that file, the Store works in memory (`cache_note` says so).
+    """
+
+    def __init__(self, ledger: Path, cache_file: Path | None, full_check: bool = False) -> None:
+        self.path = ledger
+        self.cache_path = cache_file
+        self.full_check = full_check
+        self.cache_note = ""
+        self._lock = threading.RLock()
+        self._engine = engine_fingerprint()
+        self._coverage = cache.Coverage()
+        self._tail_problems: list[Problem] = []
+        self._last: tuple[int, int, int] | None = None  # seq, ts_us, utc_offset of the last row
+        self._con = self._connect()
+
+    @classmethod
+    def open(cls, ledger: str | os.PathLike[str], *, cache: bool = True, full_check: bool = False) -> Store:
+        """Open the ledger (a missing file is an empty ledger) and load what is new since the cache."""
+        path = Path(ledger)
+        store = cls(path, cache_path_for(path) if cache else None, full_check)
+        try:
+            store.refresh()
+        except BaseException:
+            store.close()
+            raise
+        return store
+
+    def close(self) -> None:
+        self._con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def cursor(self, scenario: Sequence[Event] = ()) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor of its own; with a scenario, its `events` are the ledger's plus those events."""
+        cur = self._con.cursor()
+        try:
+            if scenario:
+                self._overlay(cur, scenario)
+            yield cur
+        finally:
+            cur.close()
+
+    # -- loading -----------------------------------------------------------------------------
+
+    def _connect(self) -> duckdb.DuckDBPyConnection:
+        if self.cache_path is None:
+            return self._prepare(duckdb.connect())
+        try:
+            return self._prepare(duckdb.connect(str(self.cache_path)))
+        except duckdb.IOException as err:
+            if "lock" in str(err).lower():
+                self.cache_note = f"cache in use by another process ({self.cache_path.name}): reading into memory"
+                self.cache_path = None
+                return self._prepare(duckdb.connect())
+            self._remove_cache_files()
+        except duckdb.Error:
+            self._remove_cache_files()  # not a database this DuckDB can read: it is only a cache
+        return self._prepare(duckdb.connect(str(self.cache_path)))
+
+    def _remove_cache_files(self) -> None:
+        assert self.cache_path is not None
+        for path in (self.cache_path, self.cache_path.with_name(self.cache_path.name + ".wal")):
+            path.unlink(missing_ok=True)
+
+    def _prepare(self, con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+        """Create the schema, or drop a cache made by other code, so that the tables match this engine."""
+        tables = {row[0] for row in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+        meta = cache.read_meta(con) if "cache_meta" in tables else {}
+        if meta.get("engine") != self._engine:
+            con.execute("DROP VIEW IF EXISTS events")
+            for table in ("ledger_events", "deal_snapshot", "default_stages", "cache_meta"):
+                con.execute(f"DROP TABLE IF EXISTS {table}")
+            con.execute(sqlfiles.sql("schema"))
+            con.executemany("INSERT INTO default_stages VALUES (?, ?, ?, ?, ?)",
+                            [(name, *stage) for name, stage in DEFAULT_STAGES.items()])
+            cache.write_meta(con, self._engine, cache.Coverage())
+            meta = cache.read_meta(con)
+        self._coverage = cache.coverage_from(meta)
+        return con
+
+    def refresh(self) -> int:
+        """Add the lines appended since the last load (rebuilding when the covered bytes changed).
+
+        Returns the number of events added.
+        """
+        with self._lock, self._con.cursor() as cur:
+            try:
+                f = open(self.path, "rb")
+            except FileNotFoundError:
+                if self._coverage.covered:
+                    self._rebuild(cur)
+                self._tail_problems = []
+                return 0
+            with f:
+                return self._refresh_from(cur, f)
+
+    def _refresh_from(self, cur: duckdb.DuckDBPyConnection, f: BinaryIO) -> int:
+        stat = os.fstat(f.fileno())
+        cov = self._coverage
+        digest = None  # the sha256 of the covered prefix, once it has been read
+        if cov.covered > stat.st_size:
+            self._rebuild(cur)  # truncated
+        elif (not self.full_check and cov.identity == cache.identity(stat)
+              and cache.tail_digest(f, cov.covered) == cov.tail_sha256):
+            if stat.st_size == cov.covered:
+                self._tail_problems = []
+                self._last = self._last_row(cur)
+                return 0  # the very file the cache was written from, unchanged
+        elif cov.covered:
+            digest = cache.hash_range(f, 0, cov.covered)
+            if digest.hexdigest() != cov.prefix_sha256:
+                self._rebuild(cur)  # edited or replaced
+                digest = None
+        cov = self._coverage
+        before = self._last_row(cur)
+        f.seek(cov.covered)
+        fresh = f.read()
+        state = self._resume_state(cur, fresh) if cov.covered else LedgerState()
+        read = read_ledger(self.path, start_offset=cov.covered, start_line=cov.next_line, state=state)
+        # the reader opened the file again: keep to the bytes both reads saw
+        end = min(read.end_offset, cov.covered + len(fresh))
+        end_line = cov.next_line + fresh[: end - cov.covered].count(b"\n")
+        keep = [i for i, line in enumerate(read.lines) if line < end_line]
+        events = [read.events[i] for i in keep]
+        lines = [read.lines[i] for i in keep]
+        prefix = cov.prefix_sha256
+        if end > cov.covered:
+            digest = digest if digest is not None else cache.hash_range(f, 0, cov.covered)
+            digest.update(fresh[: end - cov.covered])
+            prefix = digest.hexdigest()
+        grew_meanwhile = len(fresh) != stat.st_size - cov.covered
+        new = cache.Coverage(
+            covered=end, next_line=end_line, prefix_sha256=prefix, tail_sha256=cache.tail_digest(f, end),
+            identity=[] if grew_meanwhile else cache.identity(stat),
+            problems=cov.problems + [p for p in read.problems if p.line < end_line],
+        )
+        cur.begin()
+        try:
+            if events:
+                loading.insert_chunk(cur, "ledger_events", loading.chunk_params(events, lines, read.state))
+                loading.update_snapshot(cur, before[0] if before else -1)
+            cache.write_meta(cur, self._engine, new)
+            cur.commit()
+        except BaseException:
+            cur.rollback()
+            raise
+        if len(events) > 50_000 and self.cache_path is not None:
+            cur.execute("CHECKPOINT")  # so that the next open does not replay a large write-ahead log
+        self._coverage = new
+        self._tail_problems = [p for p in read.problems if p.line >= end_line]
+        self._last = self._last_row(cur)
+        return len(events)
+
+    def _resume_state(self, cur: duckdb.DuckDBPyConnection, fresh: bytes) -> LedgerState:
+        ids, deals = loading.referenced(fresh)
+        return loading.resume_state(cur, ids, deals)
+
+    def _rebuild(self, cur: duckdb.DuckDBPyConnection) -> None:
+        cur.begin()
+        cur.execute("DELETE FROM ledger_events")
+        cur.execute("DELETE FROM deal_snapshot")
+        cache.write_meta(cur, self._engine, cache.Coverage())
+        cur.commit()
+        self._coverage = cache.Coverage()
+        self._last = self._last_row(cur)
+
+    def _overlay(self, cur: duckdb.DuckDBPyConnection, scenario: Sequence[Event]) -> None:
+        """Make this cursor's `events` the ledger's plus hypothetical events appended after its last line."""
+        ids = {event.id for event in scenario}
+        deals = {d for event in scenario for d in _deals_named(event)}
+        state = loading.resume_state(cur, ids, deals)
+        first_line = self._coverage.next_line
+        refused = loading.check_scenario(state, scenario, first_line)
+        if refused:
+            raise LedgerError("; ".join(refused))
+        cur.execute("CREATE TEMP TABLE scenario_events AS SELECT * FROM main.ledger_events LIMIT 0")
+        lines = list(range(first_line, first_line + len(scenario)))
+        loading.insert_chunk(cur, "temp.scenario_events", loading.chunk_params(scenario, lines, state))
+        cur.execute("CREATE TEMP VIEW events AS SELECT * FROM main.ledger_events "
+                    "UNION ALL SELECT * FROM temp.scenario_events")
+
+    # -- what the queries share ----------------------------------------------------------------
+
+    @property
+    def problems(self) -> list[Problem]:
+        """Every line the reader refused, the covered ones and a cut-off last line."""
+        return self._coverage.problems + self._tail_problems
+
+    @property
+    def events_loaded(self) -> int:
+        with self.cursor() as cur:
+            return cur.execute("SELECT count(*) FROM events WHERE sub = 0").fetchone()[0]
+
+    @property
+    def ledger_tz(self) -> dt.timezone:
+        """The offset of the ledger's last line (bare dates are read in it); the machine's when empty."""
+        if self._last is None:
+            return dt.timezone(dt.datetime.now().astimezone().utcoffset() or dt.timedelta(0))
+        return dt.timezone(dt.timedelta(seconds=self._last[2]))
+
+    @property
+    def _snapshot(self) -> tuple[int, int] | None:
+        return None if self._last is None else (self._last[0], self._last[1])
+
+    @staticmethod
+    def _last_row(cur: duckdb.DuckDBPyConnection) -> tuple[int, int, int] | None:
+        return cur.execute("SELECT seq, ts_us, utc_offset FROM ledger_events ORDER BY seq DESC LIMIT 1").fetchone()
+
+    def as_of(self, when: str | dt.datetime | None = None, now: dt.datetime | None = None) -> dt.datetime:
+        """A moment from `--as-of` text (see moments.parse_as_of), a datetime, or None for now."""
+        if isinstance(when, dt.datetime):
+            if when.tzinfo is None:
+                return when.replace(tzinfo=self.ledger_tz)
+            return when
+        return parse_as_of(when, self.ledger_tz, now)
+
+
+    # -- the queries ---------------------------------------------------------------------------
+
+    def pipeline(self, as_of: str | dt.datetime | None = None, *, scenario: Sequence[Event] = ()) -> list[DealRow]:
+        """Every deal on the board at the moment (split parents gone, closed deals kept), in board order."""
+        moment = self.as_of(as_of)
+        with self.cursor(scenario) as cur:
+            return forecasting.pipeline(cur, moment, self._snapshot)
+
+    def forecast(self, period: str | None = None, as_of: str | dt.datetime | None = None, owner: str | None = None,
+                 big_at: float | None = None, *, scenario: Sequence[Event] = ()) -> Forecast:
+        """The period's forecast as of the moment (default: now, and the month of today), team or one owner.
+
+        `scenario`: hypothetical events, read as if appended to the ledger (the what-if view).
+        """
+        moment = self.as_of(as_of)
+        period = parse_period(period) if period else month_of(moment.date())
+        with self.cursor(scenario) as cur:
+            return forecasting.forecast(cur, period, moment, owner, big_at, self._snapshot)
+
+
+    def replay(self, period: str | None = None, owner: str | None = None, *,
+               now: str | dt.datetime | None = None) -> Replay:
+        """The period (default: this month) replayed to its last day, or to today if it has not ended."""
+        moment = self.as_of(now).astimezone(self.ledger_tz)
+        period = parse_period(period) if period else month_of(moment.date())
+        with self.cursor() as cur:
+            return replaying.replay(cur, period, owner, moment, self._snapshot)
+
+
+def _deals_named(event: Event) -> list[str]:
+    named = [event.deal_id] if event.deal_id else []
+    return named + [part.deal for part in getattr(event, "parts", ())]

@@ -1,0 +1,175 @@
+"""The deals table: a line-API widget (each row rendered once per change, not each cell per frame)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from queries.model import Forecast, ForecastDeal
+from tui.board.keys import MOVES, binding
+from tui.board.rows import COLUMNS, PADDING, Row, RowStyles, build_rows, line_of, widths_for
+
+
+class DealsTable(ScrollView, can_focus=True, inherit_bindings=False):
+    """The board's deals under a fixed header row; the cursor only ever rests on a deal, never on a heading."""
+
+    BINDINGS: ClassVar[list[Binding]] = [binding(k) for k in MOVES if k.id != "focus-next"]
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "deals-table--header", "deals-table--cursor", "deals-table--group", "deals-table--overdue",
+        "deals-table--stale", "deals-table--big", "deals-table--muted", "deals-table--promote", "deals-table--won",
+    }
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.rows: list[Row] = []
+        self.deals: dict[str, ForecastDeal] = {}
+        self.shown: list[ForecastDeal] = []
+        self.cursor_row = 0  # an index into rows
+        self._args: tuple | None = None
+        self._widths: tuple[int, ...] = widths_for(0)
+        self._strips: dict[int, Strip] = {}
+
+    # -- what it shows ---------------------------------------------------------------------------
+
+    @property
+    def selected(self) -> ForecastDeal | None:
+        if 0 <= self.cursor_row < len(self.rows):
+            return self.rows[self.cursor_row].deal
+        return None
+
+    def row_index(self, deal_id: str) -> int:
+        return next(i for i, row in enumerate(self.rows) if row.key == deal_id)
+
+    def cells_of(self, deal_id: str) -> tuple[Text, ...]:
+        return self.rows[self.row_index(deal_id)].cells
+
+    def show(self, forecast: Forecast | None, today: dt.date, needle: str, sort: int,
+             stage_rank: dict[str, int], promotions: Sequence[str]) -> None:
+        self._args = (forecast, today, needle, sort, stage_rank, promotions)
+        self._rebuild()
+
+    def _rebuild(self) -> None:
+        if self._args is None:
+            return
+        keep = self.selected.deal if self.selected else None
+        self._widths = widths_for(max(self.size.width - 2, 0))  # the vertical scrollbar
+        styles = RowStyles(**{name: self._style(name) for name in RowStyles.__dataclass_fields__})
+        self.rows = build_rows(*self._args, widths=self._widths, styles=styles)
+        self.deals = {d.deal: d for d in (self._args[0].deals if self._args[0] else [])}
+        self.shown = [row.deal for row in self.rows if row.deal is not None]
+        self._strips.clear()
+        width = sum(self._widths) + 2 * PADDING * len(self._widths)
+        self.virtual_size = Size(width, len(self.rows) + 1)
+        indexes = [i for i, row in enumerate(self.rows) if row.deal is not None]
+        kept = [i for i in indexes if self.rows[i].key == keep]
+        self.move_cursor(kept[0] if kept else (indexes[0] if indexes else 0))
+        self.refresh()
+
+    def on_resize(self, event: events.Resize) -> None:
+        if widths_for(max(event.size.width - 2, 0)) != self._widths:
+            self._rebuild()
+
+    def _style(self, name: str) -> Style:
+        return self.get_component_rich_style(f"deals-table--{name}", partial=True)
+
+    # -- drawing ---------------------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        width = self.size.width
+        if y == 0:
+            labels = [Text(label) for _, label, _, _ in COLUMNS]
+            strip = self._strip_of(line_of(labels, self._widths), self._style("header"))
+        else:
+            index = scroll_y + y - 1
+            if index >= len(self.rows):
+                return Strip.blank(width, self.rich_style)
+            strip = self._strips.get(index)
+            if strip is None:
+                strip = self._strips[index] = self._strip_of(line_of(self.rows[index].cells, self._widths))
+            if index == self.cursor_row:
+                cursor = self._style("cursor") if self.has_focus else self._style("cursor") + Style(dim=True)
+                strip = Strip(list(Segment.apply_style(list(strip), post_style=cursor)), strip.cell_length)
+        return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style)
+
+    def _strip_of(self, line: Text, style: Style | None = None) -> Strip:
+        segments = list(line.render(self.app.console))
+        if style is not None:
+            segments = list(Segment.apply_style(segments, post_style=style))
+        return Strip(segments, line.cell_len)
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
+
+    # -- the cursor ------------------------------------------------------------------------------
+
+    def move_cursor(self, row: int, animate: bool = False) -> None:
+        """Put the cursor on a row (a heading moves it to the nearest deal) and scroll it into view."""
+        if not self.rows:
+            self.cursor_row = 0
+            return
+        row = max(0, min(row, len(self.rows) - 1))
+        if self.rows[row].deal is None:
+            below = [i for i in range(row, len(self.rows)) if self.rows[i].deal is not None]
+            above = [i for i in range(row, -1, -1) if self.rows[i].deal is not None]
+            row = (below or above or [row])[0]
+        self.refresh_line(self.cursor_row - int(self.scroll_y) + 1)
+        self.cursor_row = row
+        self.refresh_line(row - int(self.scroll_y) + 1)
+        visible = max(self.size.height - 1, 1)  # lines under the header
+        if row < self.scroll_y:
+            self.scroll_to(y=row, animate=animate)
+        elif row >= self.scroll_y + visible:
+            self.scroll_to(y=row - visible + 1, animate=animate)
+
+    def _step(self, step: int) -> None:
+        row = self.cursor_row + step
+        while 0 <= row < len(self.rows) and self.rows[row].deal is None:
+            row += 1 if step > 0 else -1
+        if 0 <= row < len(self.rows):
+            self.move_cursor(row)
+        elif step < 0:
+            self.scroll_to(y=0, animate=False)  # the first heading back into view
+
+    def action_cursor_down(self) -> None:
+        self._step(1)
+
+    def action_cursor_up(self) -> None:
+        self._step(-1)
+
+    def action_page_down(self) -> None:
+        self._step(max(self.size.height - 2, 1))
+
+    def action_page_up(self) -> None:
+        self._step(-max(self.size.height - 2, 1))
+
+    def action_scroll_home(self) -> None:
+        self.move_cursor(0)
+        self.scroll_to(y=0, animate=False)
+
+    def action_scroll_end(self) -> None:
+        self.move_cursor(len(self.rows) - 1)
+
+    def action_cursor_right(self) -> None:
+        self.scroll_to(x=self.scroll_x + 8, animate=False)
+
+    def action_cursor_left(self) -> None:
+        self.scroll_to(x=max(self.scroll_x - 8, 0), animate=False)
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is not None and offset.y >= 1:  # not the header row
+            self.move_cursor(int(self.scroll_y) + offset.y - 1)

@@ -1,0 +1,211 @@
+"""The modal forms a change asks for: one value, a next action, a new deal, a split into tranches."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from typing import Any, ClassVar, TypeVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.suggester import SuggestFromList
+from textual.widgets import Input, Label, Select, Static
+
+from ledger.events import PRIORITIES, SplitPart
+from tui import parse
+from tui.board.keys import FORM_KEYS, binding
+from tui.text import money, plain
+
+T = TypeVar("T")
+
+
+def _bindings(*ids: str) -> list[Binding]:
+    keys = {k.id: k for k in FORM_KEYS}
+    return [binding(keys[i]) for i in ids]
+
+
+def _input(value: str = "", **options: Any) -> Input:
+    return Input(value, compact=True, **options)
+
+
+def _select(values: Sequence[str], **options: Any) -> Select[str]:
+    return Select([(Text(plain(v)), v) for v in values], compact=True, **options)
+
+
+class Form(ModalScreen[T]):
+    """A form over the board: ctrl+s or enter saves, escape cancels; a wrong value is said beside it."""
+
+    BINDINGS: ClassVar[list[Binding]] = _bindings("form-cancel", "form-save")
+    title_text: Text = Text()
+    error_text = ""  # why the last save was refused
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="form"):
+            yield Static(self.title_text, id="form-title")
+            yield from self.fields()
+            yield Static("", id="form-error")
+            yield Static(Text("enter or ctrl+s: save   esc: cancel", style="dim"), id="form-hint")
+
+    def fields(self) -> ComposeResult:
+        raise NotImplementedError
+
+    def result(self) -> T:
+        """The form's value; raises InputError with a message for people."""
+        raise NotImplementedError
+
+    def value_of(self, widget_id: str) -> str:
+        return self.query_one(f"#{widget_id}", Input).value
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def action_save(self) -> None:
+        try:
+            value = self.result()
+        except (parse.InputError, ValueError) as err:
+            self.error_text = str(err)
+            self.query_one("#form-error", Static).update(Text(self.error_text))
+            return
+        self.dismiss(value)
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        self.action_save()
+
+
+def _row(label: str, widget: Any) -> ComposeResult:
+    with Horizontal(classes="form-row"):
+        yield Label(label, classes="form-label")
+        yield widget
+
+
+class ValueForm(Form[T]):
+    """One value typed in, such as an amount, a close date, an owner or a target."""
+
+    def __init__(self, title: Text, label: str, initial: str, read: Callable[[str], T],
+                 suggestions: Sequence[str] = ()) -> None:
+        super().__init__()
+        self.title_text, self.label, self.initial, self.read = title, label, initial, read
+        self.suggestions = list(suggestions)
+
+    def fields(self) -> ComposeResult:
+        suggester = SuggestFromList(self.suggestions, case_sensitive=False) if self.suggestions else None
+        yield from _row(self.label, _input(self.initial, id="value", suggester=suggester, select_on_focus=True))
+
+    def result(self) -> T:
+        return self.read(self.value_of("value"))
+
+
+class NextActionForm(Form[tuple[str, dt.date | None]]):
+    """The deal's next action and when it is due."""
+
+    def __init__(self, title: Text, text: str, due: dt.date | None, today: dt.date) -> None:
+        super().__init__()
+        self.title_text, self.text, self.due = title, text, due or today + dt.timedelta(days=2)
+
+    def fields(self) -> ComposeResult:
+        yield from _row("Next action", _input(self.text, id="text", placeholder="call the buyer"))
+        yield from _row("Due", _input(self.due.isoformat(), id="due", placeholder="YYYY-MM-DD or none"))
+
+    def result(self) -> tuple[str, dt.date | None]:
+        text = self.value_of("text").strip()
+        if not text:
+            raise parse.InputError("say what the next action is, such as: send the revised quote")
+        return text, parse.optional_date(self.value_of("due"))
+
+
+class NewDealForm(Form[dict[str, Any]]):
+    """A new deal: id, name, account, owner, stage, amount, priority, close date."""
+
+    def __init__(self, deal_id: str, owner: str, owners: Sequence[str], stages: Sequence[str]) -> None:
+        super().__init__()
+        self.title_text = Text("New deal", style="bold")
+        self.deal_id, self.owner, self.owners, self.stages = deal_id, owner, list(owners), list(stages)
+
+    def fields(self) -> ComposeResult:
+        yield from _row("Id", _input(self.deal_id, id="deal"))
+        yield from _row("Name", _input(id="name", placeholder="Acme renewal"))
+        yield from _row("Account", _input(id="account", placeholder="optional"))
+        yield from _row("Owner", _input(self.owner, id="owner", suggester=SuggestFromList(self.owners)))
+        yield from _row("Stage", _select(self.stages, value=self.stages[0], id="stage"))
+        yield from _row("Amount", _input(id="amount", placeholder="5k"))
+        yield from _row("Priority", _select(PRIORITIES, value="should", id="priority"))
+        yield from _row("Close date", _input(id="close_date", placeholder="YYYY-MM-DD, optional"))
+
+    def result(self) -> dict[str, Any]:
+        name, owner = self.value_of("name").strip(), self.value_of("owner").strip()
+        if not name or not owner:
+            raise parse.InputError("a deal needs a name and an owner")
+        account = self.value_of("account").strip() or None
+        close = parse.optional_date(self.value_of("close_date"))
+        fields = dict(deal=self.value_of("deal").strip(), name=name, owner=owner,
+                      stage=self.query_one("#stage", Select).value,
+                      amount=parse.amount(self.value_of("amount")),
+                      priority=self.query_one("#priority", Select).value, account=account, close_date=close)
+        return {k: v for k, v in fields.items() if v is not None}
+
+
+class SplitForm(Form[list[SplitPart]]):
+    """A big deal broken into tranches, each with its own amount, priority and optional close date."""
+
+    BINDINGS: ClassVar[list[Binding]] = _bindings("form-cancel", "form-save", "form-add-tranche")
+
+    def __init__(self, title: Text, amount: float, ids: Sequence[str], next_ids: Callable[[int], list[str]]) -> None:
+        super().__init__()
+        self.title_text, self.amount, self.ids, self.next_ids = title, amount, list(ids), next_ids
+        self.rows = 0
+
+    def fields(self) -> ComposeResult:
+        yield Static(Text("tranche id, amount, priority, close date (optional)   ctrl+n: add a tranche",
+                          style="dim"))
+        with VerticalScroll(id="tranches"):
+            for deal_id in self.ids:
+                yield self._tranche(deal_id, self.amount / len(self.ids))
+        yield Static("", id="split-sum")
+
+    def _tranche(self, deal_id: str, amount: float) -> Horizontal:
+        n = self.rows
+        self.rows += 1
+        return Horizontal(
+            _input(deal_id, id=f"id-{n}", classes="tranche-id"),
+            _input(f"{amount:.0f}", id=f"amount-{n}", classes="tranche-amount"),
+            _select(PRIORITIES, value="must" if n == 0 else "should", id=f"priority-{n}", classes="tranche-priority"),
+            _input(id=f"close-{n}", placeholder="YYYY-MM-DD", classes="tranche-close"),
+            classes="tranche",
+        )
+
+    def on_mount(self) -> None:
+        self._update_sum()
+
+    def action_add_tranche(self) -> None:
+        taken = [self.value_of(f"id-{n}") for n in range(self.rows)]
+        new_id = next(i for i in self.next_ids(self.rows + 1) if i not in taken)
+        self.query_one("#tranches", VerticalScroll).mount(self._tranche(new_id, 0))
+
+    @on(Input.Changed)
+    def _update_sum(self) -> None:
+        try:
+            total = sum(parse.amount(self.value_of(f"amount-{n}")) for n in range(self.rows))
+        except parse.InputError:
+            return
+        gap = "" if abs(total - self.amount) < 0.005 else "  (not the deal's amount; that is allowed)"
+        self.query_one("#split-sum", Static).update(
+            Text(f"tranches add up to {money(total)} of {money(self.amount)}{gap}", style="dim"))
+
+    def result(self) -> list[SplitPart]:
+        parts = []
+        for n in range(self.rows):
+            deal_id = self.value_of(f"id-{n}").strip()
+            if not deal_id:
+                continue  # a blank id drops the row
+            parts.append(SplitPart(
+                deal=deal_id, amount=parse.amount(self.value_of(f"amount-{n}")),
+                priority=str(self.query_one(f"#priority-{n}", Select).value),
+                close_date=parse.optional_date(self.value_of(f"close-{n}"))))
+        if not parts:
+            raise parse.InputError("a split needs at least one tranche with an id")
+        return parts

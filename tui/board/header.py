@@ -1,0 +1,92 @@
+"""The board's header: period, days left, target, won, progress, needed, chance gauge, coverage."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import ProgressBar, Static
+
+from tui.board.data import BoardView
+from tui.text import money, percent, plain
+
+
+def _figure(text: Text, label: str, value: str, style: str = "bold") -> None:
+    text.append(f"{label} ", style="dim")
+    text.append(value, style=style)
+    text.append("   ")
+
+
+class BoardHeader(Vertical):
+    """Where the period stands, for the team or one owner."""
+
+    text = ""  # what the header says, as plain text (for tests and screen readers)
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="title")
+        yield Static(id="numbers")
+        with Horizontal(id="gauge"):
+            yield Static(id="chance-label")
+            yield ProgressBar(total=100, show_eta=False, show_percentage=False, id="chance")
+            yield Static(id="verdict")
+        yield Static(id="coverage")
+
+    def show(self, view: BoardView) -> None:
+        forecast = view.forecast
+        who = f"owner {plain(view.owner)}" if view.owner else "team"
+        title = Text()
+        title.append(f"Dealbook  {view.period}", style="bold")
+        title.append(f"  ·  {who}  ·  ")
+        if forecast is not None:
+            title.append(f"{forecast.days_left} days left", style="bold")
+            title.append("  ·  ")
+        title.append(f"as of {view.as_of:%a %d %b %Y %H:%M}", style="dim")
+        self.query_one("#title", Static).update(title)
+
+        numbers, chance, verdict, coverage = Text(), Text(), Text(), Text()
+        bar = self.query_one("#chance", ProgressBar)
+        if forecast is None:
+            numbers.append("no forecast", style="dim")
+            bar.update(progress=0)
+        else:
+            _figure(numbers, "Target", money(forecast.target) if forecast.target else "not set")
+            _figure(numbers, "Won", money(forecast.won))
+            _figure(numbers, "Progress", money(forecast.progress))
+            if not forecast.target:
+                _figure(numbers, "Needed", "-")
+            elif forecast.needed > 0:
+                _figure(numbers, "Needed", money(forecast.needed))
+            else:
+                _figure(numbers, "Needed", f"0 (ahead by {money(-forecast.needed)})")
+            _figure(chance, "Chance", percent(forecast.chance) or "-")
+            bar.update(progress=min(100.0, 100 * (forecast.chance or 0.0)))
+            if not forecast.target:
+                verdict.append("no target: press t to set one", style="dim")
+            elif forecast.on_track:
+                verdict.append(" ON TRACK ", style="bold")
+            else:
+                verdict.append(" NOT ON TRACK ", style="bold")
+            _coverage(coverage, forecast.coverage, forecast.big_at)
+        self.query_one("#numbers", Static).update(numbers)
+        self.query_one("#chance-label", Static).update(chance)
+        verdict_widget = self.query_one("#verdict", Static)
+        verdict_widget.update(verdict)
+        verdict_widget.set_class(bool(forecast and forecast.target and forecast.on_track), "-on-track")
+        verdict_widget.set_class(bool(forecast and forecast.target and not forecast.on_track), "-off-track")
+        coverage_widget = self.query_one("#coverage", Static)
+        coverage_widget.update(coverage)
+        low = forecast is not None and forecast.coverage is not None and forecast.coverage < 1
+        coverage_widget.set_class(low, "-warn")
+        self.text = "\n".join([title.plain, numbers.plain, chance.plain + verdict.plain, coverage.plain])
+
+
+def _coverage(text: Text, coverage: float | None, big_at: float) -> None:
+    if coverage is None:
+        text.append("Must-have coverage: no target", style="dim")
+    else:
+        text.append("Must-have coverage ", style="dim")
+        text.append(percent(coverage), style="bold")
+        if coverage < 1:
+            text.append("  ⚠ under 100%: mark more must-haves")
+    if big_at:
+        text.append(f"  ·  big ★ from {money(big_at)}", style="dim")

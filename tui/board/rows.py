@@ -1,0 +1,135 @@
+"""The deals table's rows, built as plain Rich Text: grouped must / should / could, filtered, sorted, flagged."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from rich.style import Style
+from rich.text import Text
+
+from queries.model import Forecast, ForecastDeal
+from tui.text import cell, money
+
+STALE_DAYS = 14
+GROUPS = (("must", "MUST-HAVE"), ("should", "SHOULD-HAVE"), ("could", "COULD-HAVE"))
+_FAR = dt.date.max
+
+SortKey = Callable[[ForecastDeal], Any]
+# (name shown, key within a group); the first is the method's own order (estimated value, largest first).
+SORTS: tuple[tuple[str, SortKey | None], ...] = (
+    ("estimated value", None),
+    ("amount", lambda d: (-d.amount, d.deal)),
+    ("close date", lambda d: (d.close_date or _FAR, d.deal)),
+    ("due date", lambda d: (d.due or _FAR, d.deal)),
+    ("days since change", lambda d: (-d.days_since_change, d.deal)),
+    ("name", lambda d: (d.name.casefold(), d.deal)),
+    ("account", lambda d: ((d.account or "").casefold(), d.deal)),
+    ("owner", lambda d: (d.owner.casefold(), d.deal)),
+    ("stage", None),  # board order of the stages: needs the stage table
+)
+# (key, label, width, right-aligned); the name column (width 0) takes what is left.
+COLUMNS = (("deal", "Deal", 8, False), ("name", "Name", 0, False), ("account", "Account", 16, False),
+           ("owner", "Owner", 6, False), ("stage", "Stage", 11, False), ("amount", "Amount", 8, True),
+           ("value", "Est.value", 9, True), ("counts", "In", 3, False), ("close", "Close", 6, False),
+           ("action", "Next action", 20, False), ("due", "Due", 7, False), ("big", "Big", 3, False),
+           ("idle", "Idle", 5, True))
+MIN_NAME = 14
+PADDING = 1  # spaces each side of a cell
+
+
+def widths_for(total: int) -> tuple[int, ...]:
+    fixed = sum(width + 2 * PADDING for _, _, width, _ in COLUMNS if width) + 2 * PADDING
+    name = max(MIN_NAME, total - fixed)
+    return tuple(width or name for _, _, width, _ in COLUMNS)
+
+
+def short_day(day: dt.date | None) -> str:
+    return f"{day:%d %b}" if day else ""
+
+
+def matches(deal: ForecastDeal, needle: str) -> bool:
+    """The filter: a piece of the id, name, account, owner or stage, in any case."""
+    needle = needle.casefold().strip()
+    return not needle or any(needle in (value or "").casefold()
+                             for value in (deal.deal, deal.name, deal.account, deal.owner, deal.stage))
+
+
+@dataclass(frozen=True)
+class Row:
+    key: str  # the deal id, or group:PRIORITY for a group's heading
+    deal: ForecastDeal | None
+    cells: tuple[Text, ...]
+
+
+@dataclass(frozen=True)
+class RowStyles:
+    group: Style = Style()
+    overdue: Style = Style()
+    stale: Style = Style()
+    big: Style = Style()
+    muted: Style = Style()
+    promote: Style = Style()
+    won: Style = Style()
+
+
+def build_rows(forecast: Forecast | None, today: dt.date, needle: str, sort: int, stage_rank: Mapping[str, int],
+               promotions: Sequence[str], widths: Sequence[int], styles: RowStyles) -> list[Row]:
+    deals = [d for d in (forecast.deals if forecast else []) if matches(d, needle)]
+    key = SORTS[sort][1]
+    if SORTS[sort][0] == "stage":
+        key = lambda d: (stage_rank.get(d.stage, 99), d.deal)  # noqa: E731
+    rows: list[Row] = []
+    for priority, title in GROUPS:
+        group = [d for d in deals if d.priority == priority]
+        if key is not None:
+            group.sort(key=key)
+        rows.append(_group_row(priority, title, group, styles))
+        rows += [Row(d.deal, d, _cells(d, today, d.deal in promotions, widths, styles)) for d in group]
+    return rows
+
+
+def _group_row(priority: str, title: str, group: list[ForecastDeal], styles: RowStyles) -> Row:
+    value = sum(d.estimated_value for d in group if d.counts or d.won_in_period)
+    cells = {"name": Text(f"{title} · {len(group)}"), "amount": Text(money(sum(d.amount for d in group))),
+             "value": Text(money(value))}
+    texts = tuple(cells.get(key, Text()) for key, _, _, _ in COLUMNS)
+    for text in texts:
+        text.stylize(styles.group)
+    return Row(f"group:{priority}", None, texts)
+
+
+def _cells(d: ForecastDeal, today: dt.date, promote: bool, widths: Sequence[int], styles: RowStyles
+           ) -> tuple[Text, ...]:
+    width = {key: w for (key, _, _, _), w in zip(COLUMNS, widths)}
+    muted = styles.muted if d.stage_kind == "inactive" else Style()
+    name = cell(d.name, width["name"], style=styles.promote if promote else muted)
+    if d.stage_kind == "won":
+        name.stylize(styles.won)
+    overdue = d.due is not None and d.due < today and d.stage_kind == "open"
+    stale = d.days_since_change >= STALE_DAYS and d.stage_kind == "open"
+    counts = "✓" if d.counts else ("won" if d.won_in_period else "·")
+    return (
+        cell(d.deal, width["deal"], style=muted), name, cell(d.account, width["account"], style=muted),
+        cell(d.owner, width["owner"]), cell(d.stage, width["stage"], style=muted),
+        Text(money(d.amount)), Text(money(d.estimated_value), style=muted), Text(counts),
+        Text(short_day(d.close_date)), cell(d.next_action, width["action"]),
+        Text(short_day(d.due) + ("!" if overdue else ""), style=styles.overdue if overdue else ""),
+        Text("★", style=styles.big) if d.big else Text(""),
+        Text(f"{d.days_since_change}d" + ("!" if stale else ""), style=styles.stale if stale else ""),
+    )
+
+
+def line_of(cells: Sequence[Text], widths: Sequence[int]) -> Text:
+    """One table line: each cell cut or padded to its column, with a space each side."""
+    line = Text(no_wrap=True, end="")
+    for text, width, (_, _, _, right) in zip(cells, widths, COLUMNS):
+        piece = text.copy()
+        piece.truncate(width, overflow="ellipsis")
+        piece.align("right" if right else "left", width)
+        line.append(" " * PADDING)
+        line.append_text(piece)
+        line.append(" " * PADDING)
+    return line

@@ -1,0 +1,251 @@
+"""The live board: header, deals, promotions and problems, kept fresh from the ledger by thread workers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import deque
+from collections.abc import Callable
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+from textual.worker import Worker, WorkerState
+
+from tui.board.changes import ChangeKeys
+from tui.board.data import Applied, BoardData, BoardView, FileSignature, WriteResult
+from tui.board.deals_table import DealsTable
+from tui.board.header import BoardHeader
+from tui.board.keys import BOARD_KEYS, MOVES, binding, display_keys
+from tui.board.problems import ProblemsPanel
+from tui.board.promotions import PromotionsPanel, proposed
+from tui.board.rows import SORTS
+from tui.text import plain
+
+POLL_SECONDS = 0.5
+
+
+def shift_month(period: str, step: int) -> str:
+    year, month = int(period[:4]), int(period[5:7])
+    index = year * 12 + month - 1 + step
+    return f"{index // 12}-{index % 12 + 1:02d}"
+
+
+class BoardScreen(ChangeKeys, Screen[None], inherit_bindings=False):
+    """One period's board, for the team or one owner; every change goes through a worker."""
+
+    BINDINGS: ClassVar[list[Binding]] = [
+        binding(k)
+        for k in (*BOARD_KEYS, *(m for m in MOVES if m.id == "focus-next"))
+    ]
+
+    class Loaded(Message):
+        """A fresh view of the ledger, built in a worker."""
+
+        def __init__(self, view: BoardView) -> None:
+            super().__init__()
+            self.view = view
+
+    class Written(Message):
+        """The outcome of a write worker: what was appended or refused, and the view after it."""
+
+        def __init__(self, result: WriteResult, view: BoardView, undo: bool) -> None:
+            super().__init__()
+            self.result, self.view, self.undo = result, view, undo
+
+    def __init__(self, data: BoardData, watch: bool = True, notes: tuple[str, ...] = ()) -> None:
+        super().__init__()
+        self.data = data
+        self.watch = watch
+        self.view: BoardView | None = None
+        self.period: str | None = None
+        self.owner: str | None = None
+        self.needle = ""
+        self.sort = 0
+        self.fallback: tuple[str, str] | None = None  # (period, note) while the fallback period is shown
+        self.startup_notes = notes
+        self.writing = False
+        self.pending: deque[Callable[[], None]] = deque()
+        self.undo_stack: list[Applied] = []
+        self.requested: FileSignature | None = None  # the file as it was when the last reload was asked for
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="top"):
+            yield BoardHeader(id="header")
+            yield PromotionsPanel(id="promotions")
+        yield Static(id="notes")
+        yield ProblemsPanel(id="problems")
+        yield DealsTable(id="deals")
+        yield Input(placeholder="filter: a piece of a name, account, owner or stage; enter keeps it, esc clears",
+                    id="search", compact=True)
+        yield Static(id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#search").display = False
+        self.query_one("#problems").display = False
+        self.query_one("#promotions").display = False
+        self.query_one("#notes").display = False
+        self.query_one(DealsTable).focus()
+        self.say("loading the ledger…")
+        self.reload()
+        if self.watch:
+            self.set_interval(POLL_SECONDS, self.poll)
+
+    # -- loading ---------------------------------------------------------------------------------
+
+    @property
+    def table(self) -> DealsTable:
+        return self.query_one(DealsTable)
+
+    def reload(self) -> None:
+        self.load_view(self.period, self.owner)
+
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    def load_view(self, period: str | None, owner: str | None) -> None:
+        self.post_message(self.Loaded(self.data.load(period, owner)))
+
+    def poll(self) -> None:
+        """Another process appended? Reload; cheap enough (one stat) to run every half second."""
+        if self.view is None or self.writing:
+            return
+        signature = FileSignature.of(self.data.path)
+        if signature != self.view.signature and signature != self.requested:
+            self.requested = signature  # asked once per change, however long the read takes
+            self.reload()
+
+    def on_board_screen_loaded(self, message: BoardScreen.Loaded) -> None:
+        self.show(message.view)
+        if self.status_text == "loading the ledger…":
+            self.say("")
+
+    def show(self, view: BoardView) -> None:
+        if self.view is not None and view.generation < self.view.generation:
+            return  # an older read finished late
+        if self.period is not None and (view.period, view.owner) != (self.period, self.owner):
+            return  # a view asked for before the period or owner changed
+        if self.period is None:
+            self.period = view.period
+            self.fallback = (view.period, view.fallback) if view.fallback else None
+        self.view = view
+        self.query_one(BoardHeader).show(view)
+        self.query_one(ProblemsPanel).show(view.problems, view.cut_off)
+        self.query_one(PromotionsPanel).show(view.forecast, None if view.read_only else self.key_of("promote"))
+        self._show_notes(view)
+        self._show_table()
+
+    def _show_notes(self, view: BoardView) -> None:
+        notes = list(view.notes)
+        if self.fallback and self.fallback[0] == self.period:
+            notes.insert(0, self.fallback[1])
+        notes += list(self.startup_notes)
+        if view.error:
+            notes.append(view.error)
+        widget = self.query_one("#notes", Static)
+        self.notes_text = "\n".join(notes)
+        widget.update(Text(self.notes_text))
+        widget.display = bool(notes)
+
+    def _show_table(self) -> None:
+        view = self.view
+        if view is None:
+            return
+        stage_rank = {name: stage.position for name, stage in view.stages.items()}
+        promotions = [d.deal for d in proposed(view.forecast)]
+        table = self.table
+        table.show(view.forecast, view.as_of.date(), self.needle, self.sort, stage_rank, promotions)
+        total = len(view.forecast.deals) if view.forecast else 0
+        title = f"Deals · {len(table.shown)} of {total} · sorted by {SORTS[self.sort][0]}"
+        if self.needle:
+            title += f" · filter: {plain(self.needle, 30)}"
+        table.border_title = Text(title)
+
+    # -- looking around --------------------------------------------------------------------------
+
+    def action_reload(self) -> None:
+        self.say("reloading…")
+        self.reload()
+
+    def action_cycle_owner(self) -> None:
+        owners = list(self.view.owners) if self.view else []
+        cycle: list[str | None] = [None, *owners]
+        index = cycle.index(self.owner) if self.owner in cycle else 0
+        self.owner = cycle[(index + 1) % len(cycle)]
+        self.say(f"showing {'the team' if self.owner is None else plain(self.owner)}")
+        self.reload()
+
+    def action_period(self, step: int) -> None:
+        if self.period is None:
+            return
+        self.period = shift_month(self.period, step)
+        self.say(f"showing {self.period}")
+        self.reload()
+
+    def action_sort(self) -> None:
+        self.sort = (self.sort + 1) % len(SORTS)
+        self._show_table()
+        self.say(f"sorted by {SORTS[self.sort][0]} (within each priority)")
+
+    def action_search(self) -> None:
+        search = self.query_one("#search", Input)
+        search.display = True
+        search.focus()
+
+    def action_clear_search(self) -> None:
+        search = self.query_one("#search", Input)
+        search.value = ""
+        search.display = False
+        self.needle = ""
+        self._show_table()
+        self.table.focus()
+
+    @on(Input.Changed, "#search")
+    def _filter(self, event: Input.Changed) -> None:
+        self.needle = event.value
+        self._show_table()
+
+    @on(Input.Submitted, "#search")
+    def _keep_filter(self) -> None:
+        self.table.focus()
+        if not self.needle:
+            self.query_one("#search").display = False
+
+    # -- saying things ---------------------------------------------------------------------------
+
+    status_text = ""  # the status line, as plain text
+    notes_text = ""  # the notes under the header, as plain text
+
+    def say(self, message: str, error: bool = False) -> None:
+        """One line at the bottom: what just happened, or why a key did nothing."""
+        self.status_text = message
+        status = self.query_one("#status", Static)
+        status.update(Text(message))
+        status.set_class(error, "-error")
+
+    def key_of(self, binding_id: str) -> str:
+        keymap = getattr(self.app, "keymap", {})
+        default = next(k.keys for k in BOARD_KEYS if k.id == binding_id)
+        return display_keys(keymap.get(binding_id, default)).split(" ")[0]
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR:
+            self.writing = False
+            error = event.worker.error
+            self.say(f"{event.worker.name} failed: {plain(error, 300)}", error=True)
+            self.app.notify(plain(error, 300), title="Dealbook: something went wrong", severity="error",
+                            markup=False)
+
+    # -- writing ---------------------------------------------------------------------------------
+
+    @work(thread=True, group="write", exit_on_error=False)
+    def write(self, changes: list, undo: bool, period: str | None, owner: str | None) -> None:
+        result = self.data.apply(changes)
+        self.post_message(self.Written(result, self.data.load(period, owner), undo))
+
+    def today(self) -> dt.date:
+        return self.view.as_of.date() if self.view else dt.date.today()
