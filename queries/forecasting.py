@@ -16,22 +16,21 @@ _deals = msgspec.json.Decoder(list[ForecastDeal])
 _rows = msgspec.json.Decoder(list[DealRow])
 
 
-def moment_params(as_of: dt.datetime, period: str, snapshot: tuple[int, int] | None) -> dict[str, object]:
-    """The parameters of a single-moment query: the moment, today, the period's days, the snapshot.
+def moment_params(as_of: dt.datetime, period: str) -> dict[str, object]:
+    """The parameters of a single-moment query: the moment, today, the period's days.
 
-    `snapshot` is (seq, ts_us) of the last row folded into deal_snapshot; it is used only when the
-    moment comes after that row.
+    Such a query may start from deal_snapshot (see _deal_partials.sql): it does when the moment
+    comes after every row the snapshot folds, as it does for "now".
     """
     first, last = period_bounds(period)
-    t_us = epoch_us(as_of)
-    snapshot_seq = snapshot[0] if snapshot is not None and t_us >= snapshot[1] else -1
-    return {"t_us": t_us, "today": as_of.date(), "period": period, "p_start": first, "p_end": last,
-            "snapshot_seq": snapshot_seq}
+    return {"t_us": epoch_us(as_of), "today": as_of.date(), "period": period, "p_start": first, "p_end": last,
+            "use_snapshot": True}
 
 
-def forecast(cur: duckdb.DuckDBPyConnection, period: str, as_of: dt.datetime, owner: str | None,
-             big_at: float | None, snapshot: tuple[int, int] | None) -> Forecast:
-    row = sqlfiles.run(cur, "forecast", owner=owner, big_at=big_at, **moment_params(as_of, period, snapshot)).fetchone()
+def forecast(cur: duckdb.DuckDBPyConnection, period: str, as_of: dt.datetime, owner: str | None = None,
+             big_at: float | None = None, snapshot: object = None) -> Forecast:
+    """The forecast on this cursor's `events` (`snapshot` is ignored: the SQL checks the snapshot itself)."""
+    row = sqlfiles.run(cur, "forecast", owner=owner, big_at=big_at, **moment_params(as_of, period)).fetchone()
     target, won, progress, needed, chance, on_track, coverage, threshold, deals, promotions = row
     first, last = period_bounds(period)
     return Forecast(
@@ -42,6 +41,7 @@ def forecast(cur: duckdb.DuckDBPyConnection, period: str, as_of: dt.datetime, ow
     )
 
 
-def pipeline(cur: duckdb.DuckDBPyConnection, as_of: dt.datetime, snapshot: tuple[int, int] | None) -> list[DealRow]:
-    params = moment_params(as_of, month_of(as_of.date()), snapshot)
+def pipeline(cur: duckdb.DuckDBPyConnection, as_of: dt.datetime, snapshot: object = None) -> list[DealRow]:
+    """The pipeline on this cursor's `events` (`snapshot` is ignored, as in forecast)."""
+    params = moment_params(as_of, month_of(as_of.date()))
     return _rows.decode(sqlfiles.run(cur, "pipeline", **params).fetchone()[0])

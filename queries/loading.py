@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
@@ -20,12 +19,17 @@ PART_FIELDS = ("line", "sub", "deal", "parent", "name", "owner", "account", "sta
 
 
 def chunk_params(events: Sequence[Event], lines: Sequence[int], state: LedgerState) -> dict[str, Any]:
-    """The parameters of load_rows.sql for these accepted events.
+    """The parameters of stage_chunk.sql and stage_parts.sql for these accepted events.
 
-    Each event goes to DuckDB as its msgspec encoding, parsed there with a fixed structure (the
-    fastest path measured, see the report in queries/__init__.py). `state` is the reader's fold
-    after the events: a split parent takes no event after its split, so its fields there are its
-    fields at the split, which its parts inherit.
+    Each event goes to DuckDB as its msgspec encoding, parsed there by json_transform with a fixed
+    structure. Measured on 1M events (2 cores, no numpy/pandas/pyarrow in the venv), from the
+    reader's events to rows in DuckDB:
+      - this path (encode_lines, one string split by DuckDB, json_transform): ~3.5 s;
+      - Python tuples through DuckDB's Appender: 1.7 s to flatten + 4.0 s to append;
+      - re-encoded NDJSON in a temporary file + read_json(columns=...): 7.1 s;
+      - one Python list per column, unnest()ed: 25 s.
+    `state` is the reader's fold after the events: a split parent takes no event after its split,
+    so its fields there are its fields at the split, which its parts inherit.
     """
     # one string, split by DuckDB: cheaper than a million Python strings
     encoded = _encoder.encode_lines(events)[:-1].decode()
@@ -56,10 +60,10 @@ def insert_chunk(cur: duckdb.DuckDBPyConnection, table: str, params: dict[str, A
     cur.execute("DROP TABLE temp.chunk_parts")
 
 
-def update_snapshot(cur: duckdb.DuckDBPyConnection, snapshot_seq: int) -> None:
-    """Fold the rows after `snapshot_seq` (just inserted) into deal_snapshot."""
+def update_snapshot(cur: duckdb.DuckDBPyConnection) -> None:
+    """Fold the rows just loaded into deal_snapshot."""
     cur.execute(f"CREATE OR REPLACE TEMP TABLE new_snapshot AS {sqlfiles.sql('snapshot_rows')}",
-                {"snapshot_seq": snapshot_seq})
+                {"use_snapshot": True, "t_us": 2**62})
     cur.execute("DELETE FROM deal_snapshot WHERE deal IN (SELECT deal FROM temp.new_snapshot)")
     cur.execute("INSERT INTO deal_snapshot SELECT * FROM temp.new_snapshot")
     cur.execute("DROP TABLE temp.new_snapshot")
@@ -151,8 +155,3 @@ def check_scenario(state: LedgerState, events: Sequence[Event], first_line: int)
         else:
             refused.append(f"scenario event {event.id!r}: {reason}")
     return refused
-
-
-def utc_offset_of(moment: dt.datetime) -> int:
-    offset = moment.utcoffset()
-    return 0 if offset is None else int(offset.total_seconds())

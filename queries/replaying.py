@@ -14,8 +14,7 @@ CHECKPOINT_DAYS = (7, 14, 21)
 CENT = 0.005  # within half a cent a forecast was exact
 
 
-def replay(cur: duckdb.DuckDBPyConnection, period: str, owner: str | None, now: dt.datetime,
-           snapshot: tuple[int, int] | None) -> Replay:
+def replay(cur: duckdb.DuckDBPyConnection, period: str, owner: str | None, now: dt.datetime) -> Replay:
     """One forecast per day of the period, at the end of that day in now's offset (the ledger's)."""
     first, last = period_bounds(period)
     today = now.date()
@@ -24,14 +23,14 @@ def replay(cur: duckdb.DuckDBPyConnection, period: str, owner: str | None, now: 
     tz = now.tzinfo
     assert tz is not None
     outcome_at = end_of_day(last, tz) if ended else now
-    outcome = forecasting.forecast(cur, period, outcome_at, owner, None, snapshot)
+    outcome = forecasting.forecast(cur, period, outcome_at, owner)
     rows = []
     k = (last_day - first).days + 1
     if k > 0:
+        t_last = epoch_us(end_of_day(last_day, tz))
         rows = sqlfiles.run(
-            cur, "replay_days", k=k, p_start=first, p_end=last, period=period, owner=owner,
-            t_last=epoch_us(end_of_day(last_day, tz)), off_us=int(now.utcoffset().total_seconds()) * 1_000_000,
-            snapshot_seq=-1,
+            cur, "replay_days", k=k, p_start=first, p_end=last, period=period, owner=owner, t_last=t_last,
+            off_us=int(now.utcoffset().total_seconds()) * 1_000_000, use_snapshot=False, t_us=t_last,
         ).fetchall()
     actual = outcome.won
     days = [

@@ -13,12 +13,13 @@ from typing import BinaryIO
 import duckdb
 
 from ledger import DEFAULT_STAGES, Event, LedgerError, LedgerState, Problem, read_ledger
-from queries import cache, forecasting, loading, replaying, sqlfiles
-from queries.model import DealRow, Forecast, Replay
+from queries import cache, calibration, changes, forecasting, loading, replaying, sqlfiles
+from queries.model import Changes, DealRow, Forecast, Replay, StageCalibration
 from queries.moments import month_of, parse_as_of, parse_period
 
 LOADER_VERSION = "1"
 CACHE_SUFFIX = ".dealbook-cache.duckdb"
+LOAD_BATCH = 200_000
 
 
 def cache_path_for(ledger: Path) -> Path:
@@ -156,7 +157,6 @@ class Store:
                 self._rebuild(cur)  # edited or replaced
                 digest = None
         cov = self._coverage
-        before = self._last_row(cur)
         f.seek(cov.covered)
         fresh = f.read()
         state = self._resume_state(cur, fresh) if cov.covered else LedgerState()
@@ -180,9 +180,11 @@ class Store:
         )
         cur.begin()
         try:
+            for start in range(0, len(events), LOAD_BATCH):  # in batches: a million at once doubles peak memory
+                batch = slice(start, start + LOAD_BATCH)
+                loading.insert_chunk(cur, "ledger_events", loading.chunk_params(events[batch], lines[batch], read.state))
             if events:
-                loading.insert_chunk(cur, "ledger_events", loading.chunk_params(events, lines, read.state))
-                loading.update_snapshot(cur, before[0] if before else -1)
+                loading.update_snapshot(cur)
             cache.write_meta(cur, self._engine, new)
             cur.commit()
         except BaseException:
@@ -242,10 +244,6 @@ class Store:
             return dt.timezone(dt.datetime.now().astimezone().utcoffset() or dt.timedelta(0))
         return dt.timezone(dt.timedelta(seconds=self._last[2]))
 
-    @property
-    def _snapshot(self) -> tuple[int, int] | None:
-        return None if self._last is None else (self._last[0], self._last[1])
-
     @staticmethod
     def _last_row(cur: duckdb.DuckDBPyConnection) -> tuple[int, int, int] | None:
         return cur.execute("SELECT seq, ts_us, utc_offset FROM ledger_events ORDER BY seq DESC LIMIT 1").fetchone()
@@ -258,14 +256,13 @@ class Store:
             return when
         return parse_as_of(when, self.ledger_tz, now)
 
-
     # -- the queries ---------------------------------------------------------------------------
 
     def pipeline(self, as_of: str | dt.datetime | None = None, *, scenario: Sequence[Event] = ()) -> list[DealRow]:
         """Every deal on the board at the moment (split parents gone, closed deals kept), in board order."""
         moment = self.as_of(as_of)
         with self.cursor(scenario) as cur:
-            return forecasting.pipeline(cur, moment, self._snapshot)
+            return forecasting.pipeline(cur, moment)
 
     def forecast(self, period: str | None = None, as_of: str | dt.datetime | None = None, owner: str | None = None,
                  big_at: float | None = None, *, scenario: Sequence[Event] = ()) -> Forecast:
@@ -276,8 +273,7 @@ class Store:
         moment = self.as_of(as_of)
         period = parse_period(period) if period else month_of(moment.date())
         with self.cursor(scenario) as cur:
-            return forecasting.forecast(cur, period, moment, owner, big_at, self._snapshot)
-
+            return forecasting.forecast(cur, period, moment, owner, big_at)
 
     def replay(self, period: str | None = None, owner: str | None = None, *,
                now: str | dt.datetime | None = None) -> Replay:
@@ -285,7 +281,21 @@ class Store:
         moment = self.as_of(now).astimezone(self.ledger_tz)
         period = parse_period(period) if period else month_of(moment.date())
         with self.cursor() as cur:
-            return replaying.replay(cur, period, owner, moment, self._snapshot)
+            return replaying.replay(cur, period, owner, moment)
+
+    def changes(self, start: str | dt.datetime, end: str | dt.datetime | None = None, period: str | None = None,
+                owner: str | None = None) -> Changes:
+        """What moved the period's progress (default: the month of `end`) from `start` to `end` (default: now)."""
+        start_at, end_at = self.as_of(start), self.as_of(end)
+        period = parse_period(period) if period else month_of(end_at.date())
+        with self.cursor() as cur:
+            return changes.changes(cur, period, start_at, end_at, owner)
+
+    def calibrate(self, as_of: str | dt.datetime | None = None) -> list[StageCalibration]:
+        """Each stage's configured rate and lead time beside the ledger's own history (calibration.py)."""
+        moment = self.as_of(as_of)
+        with self.cursor() as cur:
+            return calibration.calibrate(cur, moment)
 
 
 def _deals_named(event: Event) -> list[str]:

@@ -1,6 +1,6 @@
 -- A period's forecast as of one moment (docs/forecast-rules.md), for the team or one owner: one row
 -- with the totals, the listed deals and the promotions.
--- $t_us, $today: the moment; $snapshot_seq: see _deal_partials; $period, $p_start, $p_end: the period; $owner: NULL for the team;
+-- $t_us, $today: the moment; $use_snapshot: see _deal_partials; $period, $p_start, $p_end: the period; $owner: NULL for the team;
 -- $big_at: NULL for 25% of the view's target.
 WITH
 moments AS (SELECT 1 AS m, $today::DATE AS today),

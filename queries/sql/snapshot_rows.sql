@@ -1,7 +1,10 @@
--- The deal_snapshot rows of the deals with rows after $snapshot_seq: their old snapshot row folded
--- with the new rows (the caller deletes the old rows first... after reading them here).
+-- The new deal_snapshot rows of the deals with rows the snapshot does not fold yet (just loaded):
+-- their old snapshot row folded with those rows. The caller swaps them in for the old ones.
 WITH
-bucketed AS NOT MATERIALIZED (SELECT *, 1 AS bucket FROM ledger_events WHERE seq > $snapshot_seq),
+bucketed AS NOT MATERIALIZED (
+    SELECT *, 1 AS bucket FROM ledger_events
+    WHERE seq > (SELECT coalesce(max(last_seq), -1) FROM deal_snapshot)
+),
 -- @include _deal_partials
 touched AS (SELECT DISTINCT deal FROM bucketed WHERE deal IS NOT NULL)
 SELECT

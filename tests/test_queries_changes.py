@@ -1,0 +1,137 @@
+"""The waterfall of changes: each move of progress given to its cause, adding up exactly from start to end."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ledger.events import (
+    AmountChanged, CloseDateChanged, DealOpened, DealSplit, OwnerChanged, PriorityChanged, SplitPart, StageChanged,
+    StageDefined, TargetSet, encode_event,
+)
+from queries import Store
+from queries.model import CAUSES
+from scripts.gen_big_ledger import generate
+from tests.strategies import ledgers, moments, periods
+
+ICT = dt.timezone(dt.timedelta(hours=7))
+DAY1, DAY2 = dt.datetime(2026, 10, 1, 9, tzinfo=ICT), dt.datetime(2026, 10, 2, 9, tzinfo=ICT)
+
+
+def opened(deal, stage="quote", amount=5_000.0, priority="must", **extra):
+    return DealOpened(id=f"O-{deal}", ts=DAY1, deal=deal, name=f"{deal} name", owner=extra.pop("owner", "lan"),
+                      stage=stage, amount=amount, priority=priority, **extra)
+
+
+def store_for(tmp_path, events):
+    path = tmp_path / "ledger.jsonl"
+    path.write_bytes(b"".join(encode_event(e) for e in events))
+    return Store.open(path)
+
+
+def waterfall(tmp_path, base, later, start="2026-10-01", end="2026-10-02", owner=None):
+    with store_for(tmp_path, [TargetSet(id="T", ts=DAY1, period="2026-10", amount=50_000), *base, *later]) as store:
+        result = store.changes(start, end, "2026-10", owner)
+        assert result.start == pytest.approx(store.forecast("2026-10", start, owner).progress)
+        assert result.end == pytest.approx(store.forecast("2026-10", end, owner).progress)
+    assert math.fsum(result.buckets.values()) == pytest.approx(result.end - result.start, abs=1e-6)
+    assert list(result.buckets) == list(CAUSES)
+    return result
+
+
+def later(cls, id_="X", **fields):
+    return cls(id=id_, ts=DAY2, **fields)
+
+
+CASES = [
+    ("new_deals", [], [later(DealOpened, deal="N", name="n", owner="lan", stage="quote", amount=5_000,
+                             priority="must")], 3_000),
+    ("promoted", [opened("D", priority="should")], [later(PriorityChanged, deal="D", priority="must")], 3_000),
+    ("demoted", [opened("D")], [later(PriorityChanged, deal="D", priority="could")], -3_000),
+    ("stage_advanced", [opened("D")], [later(StageChanged, deal="D", stage="negotiation")], 1_000),
+    ("stage_regressed", [opened("D")], [later(StageChanged, deal="D", stage="proposal")], -1_000),
+    ("amount_up", [opened("D")], [later(AmountChanged, deal="D", amount=6_000)], 600),
+    ("amount_down", [opened("D")], [later(AmountChanged, deal="D", amount=1_000)], -2_400),
+    ("pushed_out", [opened("D")], [later(CloseDateChanged, deal="D", close_date=dt.date(2026, 11, 3))], -3_000),
+    ("pulled_in", [opened("D", close_date=dt.date(2026, 11, 3))],
+     [later(CloseDateChanged, deal="D", close_date=None)], 3_000),
+    ("went_inactive", [opened("D")], [later(StageChanged, deal="D", stage="inactive")], -3_000),
+    ("came_back", [opened("D", "inactive")], [later(StageChanged, deal="D", stage="quote")], 3_000),
+    ("lost", [opened("D")], [later(StageChanged, deal="D", stage="lost")], -3_000),
+    ("won", [opened("D", priority="could")], [later(StageChanged, deal="D", stage="won")], 5_000),
+    ("split", [opened("D")], [later(DealSplit, deal="D", parts=[
+        SplitPart(deal="D-a", amount=2_000, priority="must"), SplitPart(deal="D-b", amount=3_000, priority="should")])],
+     -1_800),
+    ("rates_changed", [opened("D"), opened("E", "lead")],
+     [later(StageDefined, stage="quote", rate=0.5, lead_days=14, position=4)], -500),
+]
+
+
+@pytest.mark.parametrize("cause, base, events, amount", CASES, ids=[c[0] for c in CASES])
+def test_each_cause_takes_the_change_its_event_made(tmp_path, cause, base, events, amount):
+    result = waterfall(tmp_path, base, events)
+    assert {k: v for k, v in result.buckets.items() if v} == {cause: pytest.approx(amount)}
+    assert math.fsum(d.amount for d in result.deals) == pytest.approx(amount)
+    assert all(d.cause == cause and d.events == ["X"] for d in result.deals)
+
+
+def test_a_split_lists_the_parent_and_each_part(tmp_path):
+    result = waterfall(tmp_path, *CASES[13][1:3])
+    assert {d.deal: d.amount for d in result.deals} == {"D": pytest.approx(-3_000), "D-a": pytest.approx(1_200)}
+
+
+def test_time_alone_runs_deals_out_of_their_lead_time(tmp_path):
+    base = [opened("D"), opened("E", "negotiation"), opened("F", "won", priority="could")]
+    result = waterfall(tmp_path, base, [], end="2026-10-20")
+    assert {k: v for k, v in result.buckets.items() if v} == {"ran_out_of_time": pytest.approx(-3_000)}
+    (only,) = result.deals
+    assert (only.deal, only.events) == ("D", [])
+
+
+def test_reassigned_moves_a_deal_between_owners(tmp_path):
+    base, events = [opened("D", owner="minh")], [later(OwnerChanged, deal="D", owner="lan")]
+    assert waterfall(tmp_path, base, events, owner="lan").buckets["reassigned"] == pytest.approx(3_000)
+    assert waterfall(tmp_path, base, events, owner="minh").buckets["reassigned"] == pytest.approx(-3_000)
+    assert not any(waterfall(tmp_path, base, events).buckets.values())
+
+
+def test_several_events_of_one_deal_are_attributed_in_order(tmp_path):
+    base = [opened("D")]
+    events = [later(AmountChanged, "X1", deal="D", amount=10_000), later(StageChanged, "X2", deal="D", stage="won"),
+              later(StageChanged, "X3", deal="D", stage="negotiation")]
+    result = waterfall(tmp_path, base, events, end="2026-10-28")
+    moved = {k: v for k, v in result.buckets.items() if v}
+    assert moved == {"amount_up": pytest.approx(3_000), "won": pytest.approx(4_000),
+                     "stage_regressed": pytest.approx(-2_000), "ran_out_of_time": pytest.approx(-8_000)}
+    assert result.end == 0
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_generated_ledgers_reconcile_for_the_team_and_each_owner(tmp_path, seed):
+    path = tmp_path / "big.jsonl"
+    generate(path, 4_000, open_deals=150, seed=seed)
+    with Store.open(path) as store:
+        for owner in (None, "rep01", "rep07"):
+            result = store.changes("2024-01-20", "2024-02-25", "2024-02", owner)
+            assert result.start == pytest.approx(store.forecast("2024-02", "2024-01-20", owner).progress)
+            assert result.end == pytest.approx(store.forecast("2024-02", "2024-02-25", owner).progress)
+            assert result.start + math.fsum(result.buckets.values()) == pytest.approx(result.end, abs=1e-6)
+            assert math.fsum(d.amount for d in result.deals) == pytest.approx(result.end - result.start, abs=1e-6)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(data=st.data())
+def test_any_ledger_reconciles(tmp_path_factory, data):
+    events = data.draw(ledgers(), label="ledger")
+    t1, t2 = sorted([data.draw(moments(events), label="t1"), data.draw(moments(events), label="t2")])
+    period = data.draw(periods(events, t2), label="period")
+    owner = data.draw(st.sampled_from([None, "lan", "minh"]), label="owner")
+    with store_for(tmp_path_factory.mktemp("l"), events) as store:
+        result = store.changes(t1, t2, period, owner)
+        assert result.start == pytest.approx(store.forecast(period, t1, owner).progress, abs=1e-6)
+        assert result.end == pytest.approx(store.forecast(period, t2, owner).progress, abs=1e-6)
+    assert result.start + math.fsum(result.buckets.values()) == pytest.approx(result.end, abs=1e-6)

@@ -1,0 +1,200 @@
+"""`dealbook forecast|replay|changes|calibrate`: the queries engine's reports, as tables or JSON."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import msgspec
+
+from tui import parse
+from tui.cli.common import CommandError, require_ledger
+from tui.text import cell, day, money, percent, plain
+
+TABLE_LIMIT = 40  # deals shown in a table by default; --json always has them all
+
+
+def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:
+    def command(name: str, help_: str, description: str) -> argparse.ArgumentParser:
+        sub = subparsers.add_parser(name, parents=[parent], help=help_, description=description)
+        sub.add_argument("--json", action="store_true", help="print the result as one JSON document")
+        return sub
+
+    def owner_and_period(sub: argparse.ArgumentParser, period_help: str) -> None:
+        sub.add_argument("--period", type=parse.period, metavar="P", help=period_help)
+        sub.add_argument("--owner", metavar="O", help="one owner's view (default: the team)")
+
+    forecast = command("forecast", "where the period stands: progress, needed, chance, promotions",
+                       "A period's forecast as of a moment, by the rules of docs/forecast-rules.md.")
+    forecast.add_argument("--as-of", metavar="T",
+                          help="a date (the end of that day, in the offset of the ledger's last line) or an "
+                               "RFC 3339 time (default: now)")
+    owner_and_period(forecast, "YYYY-MM or YYYY-Qn (default: the month of --as-of)")
+    forecast.add_argument("--big-at", type=parse.amount, metavar="AMOUNT",
+                          help="the big-deal threshold (default: 25%% of the target)")
+    forecast.add_argument("--limit", type=int, default=TABLE_LIMIT, metavar="N",
+                          help=f"deals shown in the table (default {TABLE_LIMIT}; 0 for all)")
+    forecast.set_defaults(handler=run_forecast)
+
+    replay = command("replay", "how the forecast ran day by day against what was won",
+                     "The forecast at the end of each day of a period, its error against the actual, "
+                     "checkpoints on days 7, 14 and 21, and the first day the outcome was visible.")
+    owner_and_period(replay, "YYYY-MM or YYYY-Qn (default: this month)")
+    replay.set_defaults(handler=run_replay)
+
+    changes = command("changes", "what moved progress between two moments, cause by cause",
+                      "A waterfall of a period's progress from --from to --to: each change given to the "
+                      "event that caused it, or to time running out.")
+    changes.add_argument("--from", dest="start", required=True, metavar="T1", help="a date or RFC 3339 time")
+    changes.add_argument("--to", dest="end", required=True, metavar="T2", help="a date or RFC 3339 time")
+    owner_and_period(changes, "YYYY-MM or YYYY-Qn (default: the month of --to)")
+    changes.add_argument("--limit", type=int, default=TABLE_LIMIT, metavar="N",
+                         help=f"deal lines shown (default {TABLE_LIMIT}; 0 for all)")
+    changes.set_defaults(handler=run_changes)
+
+    calibrate = command("calibrate", "each stage's rate and lead time against the ledger's history",
+                        "Per stage: the configured conversion rate and lead time beside the ones measured "
+                        "on the ledger's closed deals, with how many deals each figure rests on.")
+    calibrate.set_defaults(handler=run_calibrate)
+
+
+@contextmanager
+def _store(args: argparse.Namespace) -> Iterator[object]:
+    require_ledger(args.ledger)
+    from queries import MomentError, Store  # here, so that `dealbook --help` does not load DuckDB
+
+    store = Store.open(args.ledger)
+    try:
+        yield store
+    except (MomentError, ValueError) as err:
+        raise CommandError(str(err)) from None
+    finally:
+        store.close()
+    for problem in store.problems:
+        print(f"dealbook: {problem}", file=sys.stderr)
+
+
+def _print_json(result: object) -> int:
+    sys.stdout.buffer.write(msgspec.json.encode(msgspec.to_builtins(result)) + b"\n")
+    return 0
+
+
+def _console():
+    from rich.console import Console
+
+    return Console(highlight=False)
+
+
+def _line(console, text: str) -> None:
+    """A line of prose holding user text: printed as data, never as markup."""
+    from rich.text import Text
+
+    console.print(Text(plain(text)))
+
+
+def _table(*columns: str):
+    from rich.table import Table
+
+    table = Table(header_style="bold")
+    for name in columns:
+        numeric = name in {"amount", "est. value", "progress", "target", "needed", "error", "change",
+                           "rate", "measured", "lead", "measured lead", "deals", "won deals", "chance"}
+        table.add_column(name, justify="right" if numeric else "left")
+    return table
+
+
+def _limited(rows: list, limit: int) -> tuple[list, int]:
+    if limit <= 0 or len(rows) <= limit:
+        return rows, 0
+    return rows[:limit], len(rows) - limit
+
+
+def run_forecast(args: argparse.Namespace) -> int:
+    with _store(args) as store:
+        result = store.forecast(period=args.period, as_of=args.as_of, owner=args.owner, big_at=args.big_at)
+    if args.json:
+        return _print_json(result)
+    console = _console()
+    who = f"owner {result.owner}" if result.owner else "team"
+    _line(console, f"Forecast {result.period} ({who}) as of {day(result.as_of)}, {result.days_left} days left")
+    _line(console, (
+        f"target {money(result.target)}  won {money(result.won)}  progress {money(result.progress)}  "
+        f"needed {money(result.needed)}  chance {percent(result.chance)}  coverage {percent(result.coverage)}  "
+        + ("on track" if result.on_track else "not on track")
+    ))
+    shown, hidden = _limited(result.deals, args.limit)
+    table = _table("deal", "name", "owner", "stage", "priority", "amount", "est. value", "counts", "big")
+    for d in shown:
+        table.add_row(cell(d.deal, 16), cell(d.name, 32), cell(d.owner, 14), cell(d.stage), cell(d.priority),
+                      cell(money(d.amount)), cell(money(d.estimated_value)), cell("yes" if d.counts else ""),
+                      cell("big" if d.big else ""))
+    console.print(table)
+    if hidden:
+        _line(console, f"... and {hidden} more deals (--limit 0 shows them all)")
+    if result.promotions:
+        _line(console, "promote to must-have: " + ", ".join(result.promotions))
+    return 0
+
+
+def run_replay(args: argparse.Namespace) -> int:
+    with _store(args) as store:
+        result = store.replay(period=args.period, owner=args.owner)
+    if args.json:
+        return _print_json(result)
+    console = _console()
+    who = f"owner {result.owner}" if result.owner else "team"
+    _line(console, f"Replay {result.period} ({who}): actual {money(result.actual)}, target {money(result.target)}")
+    table = _table("date", "progress", "target", "needed", "chance", "error")
+    for d in result.days:
+        table.add_row(cell(day(d.date)), cell(money(d.progress)), cell(money(d.target)), cell(money(d.needed)),
+                      cell(percent(d.chance)), cell(money(d.error)))
+    console.print(table)
+    for mark in result.checkpoints:
+        share = f" ({percent(mark.share)} of actual)" if mark.share is not None else ""
+        _line(console, f"day {mark.day} ({day(mark.date)}): {mark.verdict}, off by {money(mark.error)}{share}")
+    seen = day(result.first_visible) if result.first_visible else "not visible by the last day replayed"
+    _line(console, f"outcome first visible: {seen}")
+    return 0
+
+
+def run_changes(args: argparse.Namespace) -> int:
+    with _store(args) as store:
+        result = store.changes(args.start, args.end, period=args.period, owner=args.owner)
+    if args.json:
+        return _print_json(result)
+    console = _console()
+    who = f"owner {result.owner}" if result.owner else "team"
+    _line(console, f"Progress of {result.period} ({who}) from {day(result.start_as_of)} to {day(result.end_as_of)}")
+    table = _table("", "change")
+    table.add_row(cell("start"), cell(money(result.start)))
+    for cause, amount in result.buckets.items():
+        if amount:
+            table.add_row(cell(cause.replace("_", " ")), cell(money(amount)))
+    table.add_row(cell("end"), cell(money(result.end)))
+    console.print(table)
+    shown, hidden = _limited(result.deals, args.limit)
+    deals = _table("cause", "deal", "name", "owner", "change", "events")
+    for d in shown:
+        deals.add_row(cell(d.cause.replace("_", " ")), cell(d.deal, 16), cell(d.name, 32), cell(d.owner, 14),
+                      cell(money(d.amount)), cell(", ".join(d.events), 40))
+    if shown:
+        console.print(deals)
+    if hidden:
+        _line(console, f"... and {hidden} more (--limit 0 shows them all)")
+    return 0
+
+
+def run_calibrate(args: argparse.Namespace) -> int:
+    with _store(args) as store:
+        result = store.calibrate()
+    if args.json:
+        return _print_json(result)
+    table = _table("stage", "kind", "rate", "measured", "lead", "measured lead", "deals", "won deals")
+    for s in result:
+        lead = "" if s.measured_lead_days is None else f"{s.measured_lead_days:g}"
+        table.add_row(cell(s.stage), cell(s.kind), cell(percent(s.rate)), cell(percent(s.measured_rate)),
+                      cell(str(s.lead_days)), cell(lead), cell(str(s.deals)), cell(str(s.won_deals)))
+    _console().print(table)
+    return 0
