@@ -17,6 +17,8 @@ from tui.board.data import BoardData, Clock
 from tui.board.help import HelpScreen
 from tui.board.keys import APP_KEYS, binding, keymap_path, load_keymap
 from tui.board.screen import BoardScreen
+from tui.history.data import HistoryData, shift_month
+from tui.history.keys import OPEN_KEYS
 
 
 def as_clock(now: Clock | dt.datetime | None) -> Clock:
@@ -31,19 +33,20 @@ def as_clock(now: Clock | dt.datetime | None) -> Clock:
 class DealbookApp(App[int], inherit_bindings=False):
     """Opens the board on a ledger; the app itself only holds the keymap, help and the palette."""
 
-    CSS_PATH = "board/board.tcss"
+    CSS_PATH: ClassVar = ["board/board.tcss", "history/history.tcss"]
     TITLE = "Dealbook"
     COMMANDS: ClassVar = App.COMMANDS | {BoardCommands}
     BINDINGS: ClassVar[list[Binding]] = [
         binding(replace(k, action=k.action.removeprefix("app.")), priority=k.id == "command-palette")
         for k in APP_KEYS
-    ]
+    ] + [binding(replace(k, action=k.action.removeprefix("app."))) for k in OPEN_KEYS]
 
     def __init__(self, path: str | os.PathLike[str], by: str | None = None,
                  now: Clock | dt.datetime | None = None, watch: bool = True,
                  keymap_file: Path | None = None) -> None:
         super().__init__()
         self.data = BoardData(Path(path), as_clock(now), by)
+        self.history = HistoryData(Path(path))
         self.watch = watch
         self.keymap_file = keymap_file or keymap_path()
         self.keymap, self.keymap_problems = load_keymap(self.keymap_file)
@@ -61,6 +64,73 @@ class DealbookApp(App[int], inherit_bindings=False):
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.keymap, self.keymap_note))
+
+
+    # -- history (tui/history/): each screen reads the Store in its own workers -------------------------
+
+    def _moment_and_period(self) -> tuple[dt.datetime, str | None, str | None]:
+        """The moment the screen in front shows (the board's now, or a past moment), its period and owner."""
+        from tui.history.past import PastScreen
+
+        screen = self.screen
+        if isinstance(screen, PastScreen):
+            return screen.moment, screen.period or (screen.forecast.period if screen.forecast else None), screen.owner
+        view = getattr(screen, "view", None)
+        if view is not None:
+            return view.as_of, view.period, view.owner
+        for below in reversed(self.screen_stack):
+            view = getattr(below, "view", None)
+            if view is not None:
+                return view.as_of, view.period, view.owner
+        return self.data.clock(), None, None
+
+    def action_history_replay(self) -> None:
+        """The month before the board's (the latest month with data), replayed day by day."""
+        from tui.history.replay import ReplayScreen
+
+        moment, period, owner = self._moment_and_period()
+        period = shift_month(period or f"{moment:%Y-%m}", -1)
+        self.push_screen(ReplayScreen(self.history, period, moment, owner))
+
+    def action_history_time_travel(self) -> None:
+        """The board at the end of the day before the moment shown; [ and ] step from there."""
+        from tui.history.past import PastScreen
+
+        moment, _, owner = self._moment_and_period()
+        day_before = dt.datetime.combine(moment.date() - dt.timedelta(days=1), dt.time.max, moment.tzinfo)
+        self.push_screen(PastScreen(self.history, day_before, owner))
+
+    def action_history_changes(self) -> None:
+        """What changed: on a replay, over the selected day; else over the period shown, start to now."""
+        from tui.history.changes import ChangesScreen
+        from tui.history.replay import ReplayScreen
+
+        screen = self.screen
+        if isinstance(screen, ReplayScreen) and screen.selected_day and screen.replay and screen.replay.as_of:
+            tz = screen.replay.as_of.tzinfo
+            chosen = screen.selected_day
+            start = dt.datetime.combine(chosen - dt.timedelta(days=1), dt.time.max, tz)
+            end = dt.datetime.combine(chosen, dt.time.max, tz)
+            self.push_screen(ChangesScreen(self.history, screen.period, end, start, end, screen.owner))
+            return
+        moment, period, owner = self._moment_and_period()
+        self.push_screen(ChangesScreen(self.history, period or f"{moment:%Y-%m}", moment, owner=owner))
+
+    def action_history_timeline(self) -> None:
+        """The timeline of the deal under the cursor (on the board or a past board)."""
+        from tui.board.deals_table import DealsTable
+        from tui.history.timeline import TimelineScreen
+
+        tables = self.screen.query(DealsTable)
+        deal = tables.first().selected if tables else None
+        if deal is None:
+            self.notify("Put the cursor on a deal first (on the board or a past board).", severity="warning")
+            return
+        moment, _, _ = self._moment_and_period()
+        self.push_screen(TimelineScreen(self.history, deal.deal, moment))
+
+    def on_unmount(self) -> None:
+        self.history.close()
 
 
 def run_app(path: str | os.PathLike[str], by: str | None = None, now: Clock | dt.datetime | None = None) -> int:

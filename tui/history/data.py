@@ -1,0 +1,105 @@
+"""The history screens' one door to the Store and the ledger (no Textual here): every figure comes from it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ledger import read_ledger
+from ledger.events import Event
+from queries.model import Changes, Forecast, Replay
+from queries.moments import end_of_day, month_of
+from tui.board.data import BoardView, FileSignature
+from tui.describe import describe
+
+
+def shift_month(period: str, step: int) -> str:
+    """The month `step` months after a YYYY-MM period."""
+    year, month = int(period[:4]), int(period[5:7])
+    index = year * 12 + month - 1 + step
+    return f"{index // 12}-{index % 12 + 1:02d}"
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One event of a deal: when, who, what it did, and the deal's estimated value just after it."""
+
+    when: dt.datetime
+    by: str
+    what: str
+    estimated_value: float
+
+
+@dataclass(frozen=True)
+class Timeline:
+    deal: str
+    entries: tuple[TimelineEntry, ...]
+
+
+def about(event: Event, deal: str) -> bool:
+    """The event is about the deal, or is the split that created it."""
+    if getattr(event, "deal", None) == deal:
+        return True
+    return any(part.deal == deal for part in getattr(event, "parts", ()))
+
+
+def past_view(forecast: Forecast, period: str, owner: str | None, as_of: dt.datetime) -> BoardView:
+    """A read-only board view of a forecast as it stood at a past moment (for the board's header)."""
+    return BoardView(
+        period=period, owner=owner, as_of=as_of, forecast=forecast, notes=(), fallback=None, problems=(),
+        cut_off=None, stages={}, owners=(), deal_ids=frozenset(), parked_from={}, targets={},
+        signature=FileSignature(0, 0, 0),
+    )
+
+
+class HistoryData:
+    """The Store of one ledger, opened on first use and refreshed before each query; thread-safe."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._lock = threading.Lock()
+        self._store: Any = None
+
+    def store(self) -> Any:
+        """The queries.Store, caught up with the ledger's latest lines."""
+        with self._lock:
+            if self._store is None:
+                from queries import Store  # here, so that importing the screens does not load DuckDB
+
+                self._store = Store.open(self.path)
+            else:
+                self._store.refresh()
+            return self._store
+
+    def close(self) -> None:
+        with self._lock:
+            if self._store is not None:
+                self._store.close()
+                self._store = None
+
+    def end_of(self, day: dt.date) -> dt.datetime:
+        """The last microsecond of a day, in the offset of the ledger's last line."""
+        return end_of_day(day, self.store().ledger_tz)
+
+    def replay(self, period: str, owner: str | None, now: dt.datetime) -> Replay:
+        return self.store().replay(period=period, owner=owner, now=now)
+
+    def changes(self, start: dt.datetime, end: dt.datetime, period: str, owner: str | None) -> Changes:
+        return self.store().changes(start, end, period=period, owner=owner)
+
+    def forecast(self, period: str | None, as_of: dt.datetime, owner: str | None) -> Forecast:
+        return self.store().forecast(period=period, as_of=as_of, owner=owner)
+
+    def timeline(self, deal: str, until: dt.datetime) -> Timeline:
+        """Every event of the deal known at `until`, each with the deal's estimated value just after it."""
+        store = self.store()
+        events = [e for e in read_ledger(self.path).events if about(e, deal) and e.ts <= until]
+        entries = []
+        for event in events:
+            forecast = store.forecast(period=month_of(event.ts.date()), as_of=event.ts)
+            value = next((d.estimated_value for d in forecast.deals if d.deal == deal), 0.0)
+            entries.append(TimelineEntry(event.ts, event.by or "", describe(event), value))
+        return Timeline(deal, tuple(entries))
