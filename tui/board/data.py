@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple, Protocol
 
-from ledger.events import DealOpened, DealSplit, StageChanged, TargetSet
+from ledger.events import DealOpened, DealSplit, Event, StageChanged, TargetSet
 from ledger.problems import Conflict, LedgerError, Problem
 from ledger.reader import read_ledger
 from ledger.stages import Stage
@@ -76,6 +76,9 @@ class BoardView:
     signature: FileSignature
     error: str | None = None  # the engine failed: the board shows what it can and says why
     generation: int = 0  # increases with every view built: a late, older one is dropped
+    scenario: tuple[Event, ...] | None = None  # the what-if events laid over the ledger; None: the ledger alone
+    whatif: Any = None  # queries.scenarios.WhatIf: baseline and scenario side by side (forecast is the scenario's)
+    scenario_error: str | None = None  # why the scenario no longer fits the ledger (forecast is then the baseline)
 
     @property
     def read_only(self) -> bool:
@@ -102,6 +105,17 @@ class WriteResult:
 
 def month_of(day: dt.date) -> str:
     return f"{day.year}-{day.month:02d}"
+
+
+def _what_if(engine: Any, scenario: tuple[Event, ...], period: str, as_of: dt.datetime,
+             owner: str | None) -> tuple[Any, str | None]:
+    """The what-if of the scenario, or why the ledger now refuses it."""
+    from queries import scenarios
+
+    try:
+        return scenarios.what_if(engine, scenario, period, as_of, owner), None
+    except scenarios.ScenarioError as err:
+        return None, str(err)
 
 
 class BoardData:
@@ -176,24 +190,39 @@ class BoardData:
         return chosen, (f"Nothing recorded in {current} yet: showing {chosen}, the latest month with data. "
                         "Press ] and [ to change month.")
 
-    def load(self, period: str | None, owner: str | None) -> BoardView:
+    def load(self, period: str | None, owner: str | None, scenario: Sequence[Event] | None = None) -> BoardView:
         with self._lock:
-            return self._load(period, owner)
+            return self._load(period, owner, None if scenario is None else tuple(scenario))
 
-    def _load(self, period: str | None, owner: str | None) -> BoardView:
+    def stage(self, scenario: Sequence[Event]) -> list[Any]:
+        """The scenario checked as of the board's moment: queries.scenarios.Staged, with expected versions."""
+        from queries import scenarios
+
+        with self._lock:
+            self._catch_up()
+            as_of, _ = self._moment()
+            if self._engine is None:
+                self._engine = open_engine(self.path)
+            else:
+                self._engine.refresh()
+            return scenarios.stage(self._engine, scenario, as_of)
+
+    def _load(self, period: str | None, owner: str | None, scenario: tuple[Event, ...] | None = None) -> BoardView:
         signature = self._catch_up()
         as_of, clock_note = self._moment()
         notes = (clock_note,) if clock_note else ()
         fallback = None
         if period is None:
             period, fallback = self._choose_period(as_of.date())
-        forecast, error = None, None
+        forecast, error, whatif, scenario_error = None, None, None, None
         try:
             if self._engine is None:
                 self._engine = open_engine(self.path)
             else:
                 self._engine.refresh()
-            forecast = self._engine.forecast(period=period, as_of=as_of, owner=owner)
+            if scenario is not None:
+                whatif, scenario_error = _what_if(self._engine, scenario, period, as_of, owner)
+            forecast = whatif.scenario if whatif else self._engine.forecast(period=period, as_of=as_of, owner=owner)
         except Exception as err:  # the engine is another team's code: show why, keep the board up
             self._engine = None
             error = f"the forecast could not be computed: {plain(err, 300)}"
@@ -204,6 +233,7 @@ class BoardData:
             owners=tuple(sorted(state.owners | {o for _, o in state.targets if o})),
             deal_ids=frozenset(state.deals), parked_from=dict(self._parked), targets=dict(state.targets),
             signature=signature, error=error, generation=next(self._generations),
+            scenario=scenario, whatif=whatif, scenario_error=scenario_error,
         )
 
     # -- writing ---------------------------------------------------------------------------------

@@ -36,6 +36,8 @@ class BoardHeader(Vertical):
         who = f"owner {plain(view.owner)}" if view.owner else "team"
         title = Text()
         title.append(f"Dealbook  {view.period}", style="bold")
+        if view.scenario is not None:
+            title.append("  WHAT-IF", style="bold reverse")
         title.append(f"  ·  {who}  ·  ")
         if forecast is not None:
             title.append(f"{forecast.days_left} days left", style="bold")

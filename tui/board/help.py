@@ -15,8 +15,8 @@ from textual.widgets import Static
 
 from tui.board.keys import ALL_KEYS, FORM_KEYS, binding, display_keys
 
-HEADINGS = {"change": "Changes (each appends one event)", "view": "Looking around", "move": "Moving",
-            "app": "App"}
+HEADINGS = {"change": "Changes (each appends one event)", "view": "Looking around",
+            "whatif": "What-if (writes only on commit)", "move": "Moving", "app": "App"}
 
 
 def keys_table(keymap: Mapping[str, str]) -> Table:

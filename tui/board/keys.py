@@ -19,7 +19,7 @@ class BoardKey:
     keys: str  # Textual key names, comma-separated
     action: str
     description: str  # in the help screen and the command palette
-    group: str  # change | view | app | move | form
+    group: str  # change | view | whatif | app | move | form
     footer: str = ""  # the footer's short word; keys without one stay out of the footer
 
     @property
@@ -54,6 +54,14 @@ VIEWS = (
     BoardKey("sort", "s", "sort", "Sort by the next column (cycles)", "view", "Sort"),
     BoardKey("reload", "r", "reload", "Reload the ledger", "view"),
 )
+WHATIF = (  # the scenario keys act in scenario mode; the banner lists them there
+    BoardKey("whatif", "W", "whatif", "What-if scenario: start one, or leave it", "whatif", "What-if"),
+    BoardKey("whatif-big", "B", "whatif_big_to_should", "What-if: big must-haves to should", "whatif"),
+    BoardKey("whatif-save", "S", "whatif_save", "Save the scenario to a file", "whatif"),
+    BoardKey("whatif-load", "L", "whatif_load", "Add a scenario file's events", "whatif"),
+    BoardKey("whatif-commit", "C", "whatif_commit", "Commit the scenario (asks first)", "whatif"),
+    BoardKey("whatif-discard", "D", "whatif_discard", "Discard the scenario", "whatif"),
+)
 APP_KEYS = (
     BoardKey("help", "question_mark,f1", "app.help", "Show every key", "app", "Keys"),
     BoardKey("command-palette", "ctrl+p", "app.command_palette", "Command palette", "app"),
@@ -70,13 +78,15 @@ MOVES = (
     BoardKey("scroll-left", "left", "cursor_left", "Scroll left", "move"),
     BoardKey("focus-next", "tab", "app.focus_next", "Focus the next widget", "move"),
 )
-BOARD_KEYS = CHANGES + VIEWS
+BOARD_KEYS = CHANGES + VIEWS + WHATIF
 ALL_KEYS = BOARD_KEYS + APP_KEYS + MOVES
 FORM_KEYS = (
     BoardKey("form-cancel", "escape", "cancel", "Cancel", "form", "Cancel"),
     BoardKey("form-save", "ctrl+s", "save", "Save", "form", "Save"),
     BoardKey("form-add-tranche", "ctrl+n", "add_tranche", "Add a tranche", "form", "Add tranche"),
     BoardKey("help-close", "escape,question_mark,q", "dismiss_help", "Close", "form", "Close"),
+    BoardKey("confirm-yes", "y,enter", "yes", "Yes", "form", "Yes"),
+    BoardKey("confirm-no", "n,escape", "no", "No", "form", "No"),
 )
 KNOWN_IDS = frozenset(k.id for k in ALL_KEYS + FORM_KEYS)
 

@@ -26,6 +26,8 @@ from tui.board.problems import ProblemsPanel
 from tui.board.promotions import PromotionsPanel, proposed
 from tui.board.rows import SORTS
 from tui.text import plain
+from tui.whatif.keys import ScenarioKeys
+from tui.whatif.panel import ScenarioPanel
 
 POLL_SECONDS = 0.5
 
@@ -36,8 +38,8 @@ def shift_month(period: str, step: int) -> str:
     return f"{index // 12}-{index % 12 + 1:02d}"
 
 
-class BoardScreen(ChangeKeys, Screen[None], inherit_bindings=False):
-    """One period's board, for the team or one owner; every change goes through a worker."""
+class BoardScreen(ScenarioKeys, ChangeKeys, Screen[None], inherit_bindings=False):
+    """One period's board, for the team or one owner; every change goes through a worker (or to a what-if)."""
 
     BINDINGS: ClassVar[list[Binding]] = [
         binding(k)
@@ -78,6 +80,7 @@ class BoardScreen(ChangeKeys, Screen[None], inherit_bindings=False):
         with Horizontal(id="top"):
             yield BoardHeader(id="header")
             yield PromotionsPanel(id="promotions")
+        yield ScenarioPanel(id="scenario")
         yield Static(id="notes")
         yield ProblemsPanel(id="problems")
         yield DealsTable(id="deals")
@@ -91,6 +94,7 @@ class BoardScreen(ChangeKeys, Screen[None], inherit_bindings=False):
         self.query_one("#problems").display = False
         self.query_one("#promotions").display = False
         self.query_one("#notes").display = False
+        self.query_one("#scenario").display = False
         self.query_one(DealsTable).focus()
         self.say("loading the ledger…")
         self.reload()
@@ -104,11 +108,12 @@ class BoardScreen(ChangeKeys, Screen[None], inherit_bindings=False):
         return self.query_one(DealsTable)
 
     def reload(self) -> None:
-        self.load_view(self.period, self.owner)
+        self.load_view(self.period, self.owner, self.scenario_events())
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
-    def load_view(self, period: str | None, owner: str | None) -> None:
-        self.post_message(self.Loaded(self.data.load(period, owner)))
+    def load_view(self, period: str | None, owner: str | None, scenario: tuple | None = None) -> None:
+        view = self.data.load(period, owner) if scenario is None else self.data.load(period, owner, scenario)
+        self.post_message(self.Loaded(view))
 
     def poll(self) -> None:
         """Another process appended? Reload; cheap enough (one stat) to run every half second."""
@@ -129,6 +134,8 @@ class BoardScreen(ChangeKeys, Screen[None], inherit_bindings=False):
             return  # an older read finished late
         if self.period is not None and (view.period, view.owner) != (self.period, self.owner):
             return  # a view asked for before the period or owner changed
+        if view.scenario != self.scenario_events():
+            return  # a view of another scenario (or of the ledger alone) than the one now tried
         if self.period is None:
             self.period = view.period
             self.fallback = (view.period, view.fallback) if view.fallback else None
@@ -136,6 +143,7 @@ class BoardScreen(ChangeKeys, Screen[None], inherit_bindings=False):
         self.query_one(BoardHeader).show(view)
         self.query_one(ProblemsPanel).show(view.problems, view.cut_off)
         self.query_one(PromotionsPanel).show(view.forecast, None if view.read_only else self.key_of("promote"))
+        self.show_scenario(view)
         self._show_notes(view)
         self._show_table()
 

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from ledger import LedgerError
-from tui.cli import edits, inspect
+from tui.cli import edits, inspect, whatif
 from tui.cli.common import CommandError, fail, ledger_options, require_ledger, resolve_ledger
 from tui.parse import InputError
 
@@ -27,6 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
         pass
     else:
         reports.register(subparsers, parent)
+    whatif.register(subparsers, parent)
     return parser
 
 

@@ -1,0 +1,1 @@
+"""What-if scenarios in the app and on the command line: tables, the board's scenario mode and its draft."""

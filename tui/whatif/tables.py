@@ -1,0 +1,105 @@
+"""Baseline and scenarios side by side as Rich tables (for `dealbook whatif` and the board); user text never markup."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.table import Table
+from rich.text import Text
+
+from ledger import Event
+from queries.model import Forecast
+from queries.scenarios import ChangedDeal, Contribution
+from tui.describe import describe
+from tui.text import cell, money, percent, plain
+
+
+def signed(amount: float) -> str:
+    """+1,200 or -40,500; empty when nothing changed (within half a cent)."""
+    if abs(amount) < 0.005:
+        return ""
+    return ("+" if amount > 0 else "-") + money(abs(amount))
+
+
+def points(before: float | None, after: float | None) -> str:
+    """A change of share in percentage points: +12 pts."""
+    if before is None or after is None or abs(after - before) < 0.00005:
+        return ""
+    return f"{100 * (after - before):+.0f} pts"
+
+
+def _needed(forecast: Forecast) -> str:
+    if not forecast.target:
+        return "-"
+    return money(forecast.needed) if forecast.needed > 0 else f"ahead {money(-forecast.needed)}"
+
+
+FIGURES = (
+    ("Target", lambda f: money(f.target) if f.target else "not set", lambda a, b: signed(b.target - a.target)),
+    ("Won", lambda f: money(f.won), lambda a, b: signed(b.won - a.won)),
+    ("Progress", lambda f: money(f.progress), lambda a, b: signed(b.progress - a.progress)),
+    ("Needed", _needed, lambda a, b: signed(b.needed - a.needed)),
+    ("Chance", lambda f: percent(f.chance) or "-", lambda a, b: points(a.chance, b.chance)),
+    ("Coverage", lambda f: percent(f.coverage) or "-", lambda a, b: points(a.coverage, b.coverage)),
+    ("On track", lambda f: "yes" if f.on_track else "no", lambda a, b: ""),
+    ("Promotions", lambda f: ", ".join(plain(d) for d in f.promotions) or "-", lambda a, b: ""),
+)
+
+
+def figures_table(baseline: Forecast, scenarios: Sequence[tuple[str, Forecast]], changes: bool = True) -> Table:
+    """One row per figure: the baseline, then each scenario (with its change from the baseline)."""
+    table = Table(box=None, padding=(0, 1), show_edge=False, header_style="bold")
+    table.add_column("", min_width=10)
+    table.add_column("Baseline", justify="right", min_width=9)
+    for name, _ in scenarios:
+        table.add_column(cell(name, 24), justify="right", min_width=9)
+        if changes:
+            table.add_column("change", justify="right", style="dim", min_width=8)
+    for label, show, change in FIGURES:
+        row: list[Text] = [Text(label, style="bold"), cell(show(baseline), 60)]
+        for _, forecast in scenarios:
+            row += [cell(show(forecast), 60)] + ([cell(change(baseline, forecast))] if changes else [])
+        table.add_row(*row)
+    return table
+
+
+def _pair(before: object, after: object) -> str:
+    """`a → b` when they differ, else the one value; `-` for a side where the deal is not listed."""
+    shown = ["-" if v is None else str(v) for v in (before, after)]
+    return shown[0] if shown[0] == shown[1] else f"{shown[0]} → {shown[1]}"
+
+
+def _field(c: Contribution | None, name: str) -> object:
+    if c is None:
+        return None
+    value = getattr(c, name)
+    if name == "counts":
+        return "✓" if value else "·"
+    if name == "promotion":
+        return "★" if value else ""
+    return money(value) if name == "counted" else value
+
+
+def changed_table(changed: Sequence[ChangedDeal], limit: int | None = None) -> Table:
+    """Each deal whose contribution changed: priority, stage, counts and its part of progress, before → after."""
+    table = Table(box=None, padding=(0, 1), show_edge=False, pad_edge=False, collapse_padding=True,
+                  header_style="bold")
+    for name, justify, width in (("Deal", "left", 8), ("Name", "left", 6), ("Priority", "left", 8),
+                                 ("Stage", "left", 8), ("In", "left", 2), ("Promote", "left", 3),
+                                 ("Counted", "right", 8), ("Change", "right", 7)):
+        table.add_column(name, justify=justify, min_width=width)  # type: ignore[arg-type]
+    for item in changed[:limit]:
+        pair = [_pair(_field(item.before, f), _field(item.after, f))
+                for f in ("priority", "stage", "counts", "promotion", "counted")]
+        table.add_row(cell(item.deal, 14), cell(f"{item.name} ({item.owner})", 48),
+                      *(cell(p, 40) for p in pair), cell(signed(item.change), style="bold"))
+    return table
+
+
+def events_text(events: Sequence[Event]) -> Text:
+    """The scenario's events, numbered, one a line."""
+    text = Text()
+    for n, event in enumerate(events, start=1):
+        subject = f"{plain(event.deal_id)}: " if event.deal_id else ""
+        text.append(f"{n:>3}. {subject}{describe(event)}\n")
+    return text
