@@ -178,3 +178,18 @@ async def test_changes_screen_shows_the_figures_of_dealbook_changes(sample: Path
     assert shown == [(name.replace("_", " "), money(amount)) for name, amount in rows]
     assert [(n, a) for n, a in waterfall_rows(changes.result)] == rows
     assert screen.period == "2026-10"
+
+
+async def test_help_lists_the_history_keys_and_a_keymap_may_remap_them(sample: Path):
+    from tui.board.help import HelpScreen
+
+    keymap = sample.parent / "keymap.toml"
+    keymap.write_text('history-replay = "ctrl+r"\n')
+    app = DealbookApp(sample, now=NOW, watch=False, keymap_file=keymap)
+    async with app.run_test(size=SIZE) as pilot:
+        await settled(pilot)
+        assert app.keymap_problems == []
+        await pilot.press("question_mark")
+        await pilot.pause()
+        help_text = app.screen.text if isinstance(app.screen, HelpScreen) else ""
+        assert "history-replay" in help_text and "ctrl+r" in help_text and "history-timeline" in help_text

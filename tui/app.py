@@ -18,7 +18,7 @@ from tui.board.help import HelpScreen
 from tui.board.keys import APP_KEYS, binding, keymap_path, load_keymap
 from tui.board.screen import BoardScreen
 from tui.history.data import HistoryData, shift_month
-from tui.history.keys import OPEN_KEYS
+from tui.history.keys import HISTORY_KEYS, OPEN_KEYS
 
 
 def as_clock(now: Clock | dt.datetime | None) -> Clock:
@@ -49,7 +49,7 @@ class DealbookApp(App[int], inherit_bindings=False):
         self.history = HistoryData(Path(path))
         self.watch = watch
         self.keymap_file = keymap_file or keymap_path()
-        self.keymap, self.keymap_problems = load_keymap(self.keymap_file)
+        self.keymap, self.keymap_problems = load_keymap(self.keymap_file, frozenset(k.id for k in HISTORY_KEYS))
 
     def on_mount(self) -> None:
         self.set_keymap(self.keymap)
@@ -63,7 +63,8 @@ class DealbookApp(App[int], inherit_bindings=False):
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(self.keymap, self.keymap_note))
+            more = {"History": HISTORY_KEYS}
+            self.push_screen(HelpScreen(self.keymap, self.keymap_note, more))
 
 
     # -- history (tui/history/): each screen reads the Store in its own workers -------------------------

@@ -99,7 +99,7 @@ def keymap_path(env: Mapping[str, str] = os.environ) -> Path:
     return config / "dealbook" / "keymap.toml"
 
 
-def load_keymap(path: Path) -> tuple[dict[str, str], list[str]]:
+def load_keymap(path: Path, more_ids: frozenset[str] = frozenset()) -> tuple[dict[str, str], list[str]]:
     """The remapped keys (`binding-id = "keys"`), and a sentence per entry that was not taken.
 
     A missing file is no keymap. A broken one is not applied at all; unknown ids are skipped.
@@ -112,7 +112,7 @@ def load_keymap(path: Path) -> tuple[dict[str, str], list[str]]:
         return {}, [f"keymap {path} not applied: {err}"]
     keymap, problems = {}, []
     for binding_id, keys in raw.items():
-        if binding_id not in KNOWN_IDS:
+        if binding_id not in KNOWN_IDS | more_ids:
             problems.append(f"keymap {path}: unknown binding id {binding_id!r} skipped (see ? for the ids)")
         elif not isinstance(keys, str) or not keys.strip():
             problems.append(f"keymap {path}: {binding_id} must be a string of keys such as \"ctrl+k,k\"")

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from ledger import LedgerError
-from tui.cli import edits, inspect, whatif
+from tui.cli import edits, inspect, reports, whatif
 from tui.cli.common import CommandError, fail, ledger_options, require_ledger, resolve_ledger
 from tui.parse import InputError
 
@@ -21,12 +21,7 @@ def build_parser() -> argparse.ArgumentParser:
     parent = ledger_options(suppress_defaults=True)
     inspect.register(subparsers, parent)
     edits.register(subparsers, parent)
-    try:
-        from tui.cli import reports
-    except ImportError:  # the report commands arrive with the queries engine
-        pass
-    else:
-        reports.register(subparsers, parent)
+    reports.register(subparsers, parent)
     whatif.register(subparsers, parent)
     return parser
 
