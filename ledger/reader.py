@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -52,15 +53,32 @@ def read_ledger(
     With keep_events=False only the fold is kept (checks and appends need no more).
     """
     path = Path(path)
-    result = LedgerRead(path=path, state=state if state is not None else LedgerState())
-    result.keep_events = keep_events
-    result.end_offset, result.next_line = start_offset, start_line
     try:
         with open(path, "rb") as f:
             f.seek(start_offset)
             buf = f.read()
     except FileNotFoundError:
+        result = LedgerRead(path=path, state=state if state is not None else LedgerState())
+        result.keep_events = keep_events
+        result.end_offset, result.next_line = start_offset, start_line
         return result
+    return read_bytes(path, buf, start_offset=start_offset, start_line=start_line, state=state,
+                      keep_events=keep_events)
+
+
+def read_bytes(
+    path: Path,
+    buf: bytes,
+    *,
+    start_offset: int = 0,
+    start_line: int = 1,
+    state: LedgerState | None = None,
+    keep_events: bool = True,
+) -> LedgerRead:
+    """Read `buf`, the ledger's bytes from `start_offset` to its end, as read_ledger does."""
+    result = LedgerRead(path=path, state=state if state is not None else LedgerState())
+    result.keep_events = keep_events
+    result.end_offset, result.next_line = start_offset, start_line
     complete_len = buf.rfind(b"\n") + 1
     complete, tail = buf[:complete_len], buf[complete_len:]
     _read_complete_lines(result, complete, start_line)
@@ -75,6 +93,27 @@ def read_ledger(
             quote(tail),
         ))
     return result
+
+
+def read_pieces(
+    path: Path, buf: bytes, *, start_offset: int, start_line: int, state: LedgerState, piece_bytes: int,
+) -> Iterator[LedgerRead]:
+    """`buf` (as for read_bytes) read in pieces of about piece_bytes, each ending at a line's end.
+
+    Each piece's events are kept and the fold goes on in `state`, so that a caller can store a
+    piece's events and drop them before the next: a million events held at once weigh over 1 GB.
+    The last piece holds the cut-off tail, if any.
+    """
+    view = memoryview(buf)
+    at, line = 0, start_line
+    while True:
+        cut = buf.rfind(b"\n", at, at + piece_bytes) + 1 if at + piece_bytes < len(buf) else 0
+        if cut <= at:  # the rest fits, or one line is longer than a piece
+            yield read_bytes(path, bytes(view[at:]), start_offset=start_offset + at, start_line=line, state=state)
+            return
+        piece = read_bytes(path, bytes(view[at:cut]), start_offset=start_offset + at, start_line=line, state=state)
+        yield piece
+        at, line = cut, piece.next_line
 
 
 def _read_complete_lines(result: LedgerRead, complete: bytes, first_line: int) -> None:

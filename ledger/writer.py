@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import fcntl
 import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,6 +65,7 @@ class LedgerWriter:
         self.ops = ops
         self._seen: LedgerRead | None = None
         self._seen_last_line = b""  # the bytes of the last line read: proof the prefix is unchanged
+        self._seen_file = (0, 0)  # st_dev, st_ino of the file read: a replaced file is read again
 
     def append(self, event: Event, *, expect_version: int | None = None) -> Appended:
         """Append `event`, or raise LedgerError (Conflict for a stale version); nothing is written on refusal."""
@@ -102,10 +104,13 @@ class LedgerWriter:
             more = read_ledger(self.path, keep_events=False)
         self._seen = more
         self._seen_last_line = _last_line(fd, more.end_offset)
+        stat = os.fstat(fd)
+        self._seen_file = (stat.st_dev, stat.st_ino)
         return more
 
     def _prefix_unchanged(self, fd: int, seen: LedgerRead) -> bool:
-        if os.fstat(fd).st_size < seen.end_offset:
+        stat = os.fstat(fd)
+        if stat.st_size < seen.end_offset or (stat.st_dev, stat.st_ino) != self._seen_file:
             return False
         return _last_line(fd, seen.end_offset) == self._seen_last_line
 
@@ -123,6 +128,10 @@ def _last_line(fd: int, end: int) -> bytes:
     return chunk[cut + 1:]
 
 
+_writers: dict[Path, LedgerWriter] = {}
+_writers_lock = threading.Lock()
+
+
 def append_event(
     path: str | os.PathLike[str],
     event: Event,
@@ -130,8 +139,20 @@ def append_event(
     expect_version: int | None = None,
     ops: FileOps = SYSTEM,
 ) -> Appended:
-    """Append one event to the ledger at `path` (a one-off LedgerWriter: it reads the whole ledger)."""
-    return LedgerWriter(path, ops).append(event, expect_version=expect_version)
+    """Append one event to the ledger at `path`.
+
+    The appends of one process to one file share a LedgerWriter: only the first reads the whole
+    ledger (4 s at a million lines), the next ones read what anyone appended since (a board's
+    keystroke). Given other `ops` (tests), a one-off writer is used.
+    """
+    if ops is not SYSTEM:
+        return LedgerWriter(path, ops).append(event, expect_version=expect_version)
+    key = Path(os.path.abspath(path))
+    with _writers_lock:
+        writer = _writers.get(key)
+        if writer is None:
+            writer = _writers[key] = LedgerWriter(key)
+        return writer.append(event, expect_version=expect_version)
 
 
 def stamp(event_type: type[Event], /, **fields: object) -> Event:

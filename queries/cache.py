@@ -98,4 +98,6 @@ def write_meta(cur: duckdb.DuckDBPyConnection, engine: str, coverage: Coverage) 
         "identity": msgspec.json.encode(coverage.identity).decode(),
         "problems": msgspec.json.encode(problems).decode(),
     }
-    cur.executemany("INSERT OR REPLACE INTO cache_meta VALUES (?, ?)", list(values.items()))
+    # one statement: executemany costs a statement per row (~30 ms of every refresh)
+    rows = ", ".join("(?, ?)" for _ in values)
+    cur.execute(f"INSERT OR REPLACE INTO cache_meta VALUES {rows}", [x for item in values.items() for x in item])

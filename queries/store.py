@@ -12,14 +12,15 @@ from typing import BinaryIO
 
 import duckdb
 
-from ledger import DEFAULT_STAGES, Event, LedgerError, LedgerState, Problem, read_ledger
+from ledger import DEFAULT_STAGES, Event, LedgerError, LedgerState, Problem
+from ledger.reader import read_pieces
 from queries import cache, calibration, changes, forecasting, loading, replaying, sqlfiles
 from queries.model import Changes, DealRow, Forecast, Replay, StageCalibration
 from queries.moments import month_of, parse_as_of, parse_period
 
 LOADER_VERSION = "1"
 CACHE_SUFFIX = ".dealbook-cache.duckdb"
-LOAD_BATCH = 200_000
+LOAD_PIECE_BYTES = 16 * 1024 * 1024  # about 115k events of the generated ledgers
 
 
 def cache_path_for(ledger: Path) -> Path:
@@ -160,42 +161,43 @@ class Store:
         f.seek(cov.covered)
         fresh = f.read()
         state = self._resume_state(cur, fresh) if cov.covered else LedgerState()
-        read = read_ledger(self.path, start_offset=cov.covered, start_line=cov.next_line, state=state)
-        # the reader opened the file again: keep to the bytes both reads saw
-        end = min(read.end_offset, cov.covered + len(fresh))
-        end_line = cov.next_line + fresh[: end - cov.covered].count(b"\n")
-        keep = [i for i, line in enumerate(read.lines) if line < end_line]
-        events = [read.events[i] for i in keep]
-        lines = [read.lines[i] for i in keep]
-        prefix = cov.prefix_sha256
-        if end > cov.covered:
-            digest = digest if digest is not None else cache.hash_range(f, 0, cov.covered)
-            digest.update(fresh[: end - cov.covered])
-            prefix = digest.hexdigest()
-        grew_meanwhile = len(fresh) != stat.st_size - cov.covered
-        new = cache.Coverage(
-            covered=end, next_line=end_line, prefix_sha256=prefix, tail_sha256=cache.tail_digest(f, end),
-            identity=[] if grew_meanwhile else cache.identity(stat),
-            problems=cov.problems + [p for p in read.problems if p.line < end_line],
-        )
-        cur.begin()
-        try:
-            for start in range(0, len(events), LOAD_BATCH):  # in batches: a million at once doubles peak memory
-                batch = slice(start, start + LOAD_BATCH)
-                loading.insert_chunk(cur, "ledger_events", loading.chunk_params(events[batch], lines[batch], read.state))
-            if events:
-                loading.update_snapshot(cur)
-            cache.write_meta(cur, self._engine, new)
-            cur.commit()
-        except BaseException:
-            cur.rollback()
-            raise
-        if len(events) > 50_000 and self.cache_path is not None:
+        added, end, end_line, problems = 0, cov.covered, cov.next_line, []
+        if fresh and digest is None:
+            digest = cache.hash_range(f, 0, cov.covered)
+        complete_lines = fresh.count(b"\n")
+        # Piece by piece, each piece committed with the coverage it reaches, its events then dropped:
+        # a million events held at once weigh 1.7 GB, and DuckDB keeps an open transaction in memory.
+        for read in read_pieces(self.path, fresh, start_offset=cov.covered, start_line=cov.next_line,
+                                state=state, piece_bytes=LOAD_PIECE_BYTES):
+            if digest is not None:
+                digest.update(fresh[end - cov.covered: read.end_offset - cov.covered])
+            end, end_line = read.end_offset, read.next_line
+            problems.extend(read.problems)
+            last_piece = end_line == cov.next_line + complete_lines
+            new = cache.Coverage(
+                covered=end, next_line=end_line,
+                prefix_sha256=digest.hexdigest() if digest is not None else cov.prefix_sha256,
+                tail_sha256=cache.tail_digest(f, end),
+                identity=cache.identity(stat) if last_piece and len(fresh) == stat.st_size - cov.covered else [],
+                problems=cov.problems + [p for p in problems if p.line < end_line],
+            )
+            cur.begin()
+            try:
+                if read.events:
+                    loading.insert_chunk(cur, "ledger_events", loading.chunk_params(read.events, read.lines, state))
+                    loading.update_snapshot(cur)
+                cache.write_meta(cur, self._engine, new)
+                cur.commit()
+            except BaseException:
+                cur.rollback()
+                raise
+            self._coverage = new
+            added += len(read.events)
+        if added > 50_000 and self.cache_path is not None:
             cur.execute("CHECKPOINT")  # so that the next open does not replay a large write-ahead log
-        self._coverage = new
-        self._tail_problems = [p for p in read.problems if p.line >= end_line]
+        self._tail_problems = [p for p in problems if p.line >= end_line]
         self._last = self._last_row(cur)
-        return len(events)
+        return added
 
     def _resume_state(self, cur: duckdb.DuckDBPyConnection, fresh: bytes) -> LedgerState:
         ids, deals = loading.referenced(fresh)

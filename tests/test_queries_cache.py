@@ -36,13 +36,13 @@ def lines(start: int, stop: int) -> bytes:
 def reads(monkeypatch):
     """The (start_offset, start_line) of every ledger read the store makes."""
     calls = []
-    real = queries.store.read_ledger
+    real = queries.store.read_pieces
 
-    def spy(path, **kwargs):
+    def spy(path, buf, **kwargs):
         calls.append((kwargs.get("start_offset", 0), kwargs.get("start_line", 1)))
-        return real(path, **kwargs)
+        return real(path, buf, **kwargs)
 
-    monkeypatch.setattr(queries.store, "read_ledger", spy)
+    monkeypatch.setattr(queries.store, "read_pieces", spy)
     return calls
 
 

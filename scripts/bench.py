@@ -1,0 +1,347 @@
+"""Measure Dealbook on large generated ledgers: the medians of several runs, against the targets.
+
+    .venv/bin/python scripts/bench.py [--sizes 10k,100k,1m] [--runs 5]
+
+Ledgers are generated (fixed seed, scripts/gen_big_ledger.py) into bench-data/, which git ignores,
+and reused while their size and seed match. Each measure runs in a child process of its own (whole
+`dealbook` commands from the shell, or this script with --child), so that its peak memory is that
+child's ru_maxrss; the figures printed are medians, with p50/p99 for appends.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "scripts"), str(ROOT / "tests")]
+
+DATA = ROOT / "bench-data"
+PYTHON = sys.executable
+DEALBOOK = [PYTHON, "-m", "tui.cli"]
+AS_OF = "2026-11-12"  # the generated ledgers end that day (gen_big_ledger.END)
+PERIOD, REPLAYED = "2026-11", "2026-10"  # the forecast's month; a full month replayed
+CHANGES = ["--from", "2026-10-01", "--to", "2026-10-31"]
+APPENDS = 200
+SEED = 7
+TARGETS = {  # measure -> (target, unit); None: no target
+    "check": None, "first_load": None, "reopen_to_board": (1.5, "s"), "forecast": (1.0, "s"),
+    "replay": (2.0, "s"), "changes": None, "append_p50": None, "append_p99": (5.0, "ms"),
+    "keystroke_to_repaint": (50.0, "ms"), "peak_rss": (1024.0, "MiB"),
+    "forecast_vs_reference": (20.0, "x"), "replay_vs_reference": (20.0, "x"),
+}
+
+
+# -- the ledgers --------------------------------------------------------------------------------
+
+def ledger_for(size: str) -> Path:
+    """The generated ledger of that size, written once (a stamp file records how it was made)."""
+    from gen_big_ledger import generate, parse_size
+
+    DATA.mkdir(exist_ok=True)
+    path = DATA / f"{size}.jsonl"
+    stamp = path.with_suffix(".made")
+    recipe = f"n={parse_size(size)} seed={SEED} generator={(ROOT / 'scripts/gen_big_ledger.py').stat().st_mtime_ns}"
+    if not path.exists() or not stamp.exists() or stamp.read_text() != recipe:
+        print(f"generating {path.name} ...", file=sys.stderr)
+        generate(path, parse_size(size), seed=SEED)
+        stamp.write_text(recipe)
+    return path
+
+
+def scratch_copy(path: Path, name: str) -> Path:
+    """A copy to append to, so that the measured ledger (and its cache) stay as generated."""
+    copy = DATA / f"{path.stem}-{name}.jsonl"
+    shutil.copyfile(path, copy)
+    for old in DATA.glob(copy.name + ".*"):
+        old.unlink()
+    return copy
+
+
+def drop_cache(path: Path) -> None:
+    for old in DATA.glob(path.name + ".dealbook-cache*"):
+        old.unlink()
+
+
+# -- running children ------------------------------------------------------------------------------
+
+class _Popen(subprocess.Popen):
+    """Popen that keeps the child's rusage when it reaps it: ru_maxrss of that child alone."""
+
+    rusage = None
+
+    def _try_wait(self, wait_flags):  # type: ignore[override]
+        try:
+            pid, status, self.rusage = os.wait4(self.pid, wait_flags)
+        except ChildProcessError:
+            pid, status = self.pid, 0
+        return pid, status
+
+
+def run_child(argv: list[str]) -> tuple[float, float, str]:
+    """Wall seconds, peak RSS (MiB) and stdout of one child process; it must succeed."""
+    start = time.perf_counter()
+    proc = _Popen(argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    out, err = proc.communicate()
+    wall = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(argv)} failed ({proc.returncode}):\n{err.decode()[-2000:]}")
+    rss = proc.rusage.ru_maxrss / 1024 if proc.rusage is not None else float("nan")
+    return wall, rss, out.decode()
+
+
+def child(mode: str, path: Path, *extra: str) -> tuple[float, float, dict]:
+    wall, rss, out = run_child([PYTHON, __file__, "--child", mode, str(path), *extra])
+    return wall, rss, json.loads(out.strip().splitlines()[-1])
+
+
+# -- the measures run inside a child --------------------------------------------------------------
+
+def child_first_load(path: Path) -> dict:
+    from queries.store import Store
+
+    start = time.perf_counter()
+    with Store.open(path) as store:
+        seconds = time.perf_counter() - start
+        events = store.events_loaded
+    return {"seconds": seconds, "events": events}
+
+
+def child_board(path: Path, mode: str, spawned: float) -> dict:
+    """The board, headless: first paint (from the child's spawn) or keystroke to repaint."""
+    from tui.app import DealbookApp
+    from tui.board.deals_table import DealsTable
+    from tui.board.header import BoardHeader
+
+    now = dt.datetime(2026, 11, 12, 18, 30, tzinfo=dt.timezone(dt.timedelta(hours=7)))
+    app = DealbookApp(path, now=now, watch=False)
+    result: dict = {}
+
+    async def header_text(pilot, differs_from: str | None, limit: float = 120.0) -> str:
+        deadline = time.perf_counter() + limit
+        while time.perf_counter() < deadline:
+            header = pilot.app.screen.query(BoardHeader)
+            text = header.first().text if header else ""
+            if "Progress" in text and text != differs_from:
+                return text
+            await asyncio.sleep(0.001)
+        raise SystemExit(f"the header did not change within {limit} s")
+
+    async def drive() -> None:
+        async with app.run_test(size=(160, 50)) as pilot:
+            text = await header_text(pilot, None)
+            await pilot.pause()  # the frame is painted after the header's update
+            result["first_paint"] = time.time() - spawned
+            if mode == "keystroke":
+                table = pilot.app.screen.query_one(DealsTable)
+                counting = [i for i, row in enumerate(table.rows)
+                            if row.deal is not None and row.deal.priority == "must" and row.deal.counts]
+                table.move_cursor(counting[0])  # a must-have that counts: its priority moves progress
+                await pilot.pause()
+                samples = []
+                for key in ("minus", "plus") * 5:
+                    start = time.perf_counter()
+                    await pilot.press(key)
+                    text = await header_text(pilot, text, 30.0)
+                    await pilot.pause()
+                    samples.append(time.perf_counter() - start)
+                result["keystroke"] = samples
+            await pilot.press("q")
+
+    asyncio.run(drive())
+    return result
+
+
+def child_append(path: Path) -> dict:
+    from ledger import LedgerWriter, NoteAdded, stamp
+
+    writer = LedgerWriter(path)
+    ts = dt.datetime(2026, 11, 12, 19, tzinfo=dt.timezone(dt.timedelta(hours=7)))
+    start = time.perf_counter()
+    writer.append(stamp(NoteAdded, deal="D-1", text="first append: the writer reads the ledger", ts=ts))
+    first = time.perf_counter() - start
+    samples = []
+    for i in range(APPENDS):
+        event = stamp(NoteAdded, deal="D-1", text=f"bench {i}", ts=ts + dt.timedelta(seconds=i + 1))
+        start = time.perf_counter()
+        writer.append(event)
+        samples.append(time.perf_counter() - start)
+    return {"first": first, "samples": samples}
+
+
+def child_reference(path: Path) -> dict:
+    """The same forecast and replay by the plain fold (tests/reference.py) and by DuckDB, in-process."""
+    import reference
+    from ledger import read_ledger
+    from queries.moments import parse_as_of
+    from queries.store import Store
+
+    events = read_ledger(path).events
+    with Store.open(path) as store:
+        as_of = store.as_of(AS_OF)
+        start = time.perf_counter()
+        engine_forecast = store.forecast(PERIOD, as_of)
+        forecast_engine = time.perf_counter() - start
+        start = time.perf_counter()
+        store.replay(REPLAYED, now=as_of)
+        replay_engine = time.perf_counter() - start
+        tz = store.ledger_tz
+    start = time.perf_counter()
+    ref = reference.forecast(events, PERIOD, as_of)
+    forecast_reference = time.perf_counter() - start
+    assert abs(ref["progress"] - engine_forecast.progress) < 0.01, (ref["progress"], engine_forecast.progress)
+    first, last = reference.period_days(REPLAYED)
+    start = time.perf_counter()
+    day = first
+    while day <= last:
+        reference.forecast(events, REPLAYED, parse_as_of(day.isoformat(), tz))
+        day += dt.timedelta(days=1)
+    replay_reference = time.perf_counter() - start
+    return {"forecast_engine": forecast_engine, "forecast_reference": forecast_reference,
+            "replay_engine": replay_engine, "replay_reference": replay_reference}
+
+
+def run_as_child(mode: str, path: Path, extra: list[str]) -> None:
+    if mode == "first-load":
+        result = child_first_load(path)
+    elif mode in ("paint", "keystroke"):
+        result = child_board(path, mode, float(extra[0]))
+    elif mode == "append":
+        result = child_append(path)
+    elif mode == "reference":
+        result = child_reference(path)
+    else:
+        raise SystemExit(f"unknown child mode {mode!r}")
+    print(json.dumps(result))
+
+
+# -- the parent: every measure, medians, the table ----------------------------------------------------
+
+def percentile(samples: list[float], q: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def measure(size: str, runs: int, reference_runs: int) -> dict[str, float]:
+    path = ledger_for(size)
+    figures: dict[str, list[float]] = {}
+    peaks: dict[str, float] = {}  # measure -> the largest ru_maxrss of its children (MiB)
+
+    def add(name: str, value: float, rss: float | None = None) -> None:
+        figures.setdefault(name, []).append(value)
+        if rss is not None:
+            peaks[name] = max(rss, peaks.get(name, 0.0))
+
+    def command(*args: str) -> list[str]:
+        return [*DEALBOOK, *args, "--ledger", str(path)]
+
+    for _ in range(runs):
+        wall, rss, _ = run_child(command("check"))
+        add("check", wall, rss)
+        drop_cache(path)
+        _, rss, out = child("first-load", path)
+        add("first_load", out["seconds"], rss)
+    run_child(command("forecast", "--as-of", AS_OF))  # the cache is current from here on
+    for _ in range(runs):
+        spawned = time.time()
+        _, rss, out = child("paint", path, str(spawned))
+        add("reopen_to_board", out["first_paint"], rss)
+        wall, rss, _ = run_child(command("forecast", "--as-of", AS_OF))
+        add("forecast", wall, rss)
+        wall, rss, _ = run_child(command("replay", "--period", REPLAYED))
+        add("replay", wall, rss)
+        wall, rss, _ = run_child(command("changes", *CHANGES))
+        add("changes", wall, rss)
+
+    copy = scratch_copy(path, "append")
+    _, rss, out = child("append", copy)
+    peaks["append"] = rss
+    add("append_first", out["first"])
+    add("append_p50", percentile(out["samples"], 0.5) * 1000)
+    add("append_p99", percentile(out["samples"], 0.99) * 1000)
+
+    copy = scratch_copy(path, "keys")
+    run_child([*DEALBOOK, "forecast", "--as-of", AS_OF, "--ledger", str(copy)])  # its cache, as a user has
+    _, rss, out = child("keystroke", copy, str(time.time()))
+    peaks["keystroke_to_repaint"] = rss
+    for sample in out["keystroke"]:
+        add("keystroke_to_repaint", sample * 1000)
+
+    for _ in range(reference_runs):
+        _, rss, out = child("reference", path)
+        add("forecast_engine", out["forecast_engine"])
+        add("forecast_reference", out["forecast_reference"])
+        add("replay_engine", out["replay_engine"])
+        add("replay_reference", out["replay_reference"])
+        add("forecast_vs_reference", out["forecast_reference"] / out["forecast_engine"])
+        add("replay_vs_reference", out["replay_reference"] / out["replay_engine"])
+
+    medians = {name: statistics.median(values) for name, values in figures.items()}
+    medians["peak_rss"] = max(peaks.values())
+    for name, rss in peaks.items():
+        medians[f"peak_rss_{name}"] = rss
+    return medians
+
+
+PEAKS = ["check", "first_load", "reopen_to_board", "forecast", "replay", "changes", "append", "keystroke_to_repaint"]
+UNITS = {**{f"peak_rss_{name}": "MiB" for name in PEAKS}, "append_p50": "ms", "append_p99": "ms",
+         "keystroke_to_repaint": "ms", "peak_rss": "MiB",
+         "forecast_vs_reference": "x", "replay_vs_reference": "x"}
+
+
+def show(results: dict[str, dict[str, float]]) -> None:
+    sizes = list(results)
+    names = list(TARGETS) + ["append_first", "forecast_engine", "forecast_reference", "replay_engine",
+                             "replay_reference", *(f"peak_rss_{name}" for name in PEAKS)]
+    print(f"| measure (median) | {' | '.join(sizes)} | target |")
+    print(f"| --- | {' | '.join('---:' for _ in sizes)} | --- |")
+    for name in names:
+        unit = UNITS.get(name, "s")
+        cells = []
+        for size in sizes:
+            value = results[size].get(name)
+            cells.append("-" if value is None else f"{value:,.3f} {unit}" if unit == "s" else f"{value:,.1f} {unit}")
+        target = TARGETS.get(name)
+        if target is None:
+            goal = ""
+        else:
+            value = results[sizes[-1]].get(name)
+            met = value is not None and (value >= target[0] if target[1] == "x" else value <= target[0])
+            goal = f"{'>=' if target[1] == 'x' else '<='} {target[0]:g} {target[1]} ({'met' if met else 'MISSED'})"
+        print(f"| {name} | {' | '.join(cells)} | {goal} |")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="10k,100k,1m", help="comma-separated: 10k, 100k, 1m ...")
+    parser.add_argument("--runs", type=int, default=5, help="runs of each measure (the median is shown)")
+    parser.add_argument("--reference-runs", type=int, default=1,
+                        help="runs of the plain fold (slow: a month's replay at 1M takes minutes)")
+    parser.add_argument("--json", type=Path, help="also write the medians to this file")
+    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        run_as_child(args.child[0], Path(args.child[1]), args.child[2:])
+        return
+    results = {}
+    for size in args.sizes.split(","):
+        print(f"measuring {size} ...", file=sys.stderr)
+        results[size] = measure(size.strip(), args.runs, args.reference_runs)
+    print(f"nproc {os.cpu_count()}, Python {sys.version.split()[0]}, runs {args.runs}; target checked on the "
+          "largest size")
+    show(results)
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()
