@@ -248,7 +248,10 @@ class Store:
 
     @staticmethod
     def _last_row(cur: duckdb.DuckDBPyConnection) -> tuple[int, int, int] | None:
-        return cur.execute("SELECT seq, ts_us, utc_offset FROM ledger_events ORDER BY seq DESC LIMIT 1").fetchone()
+        # An aggregate rather than ORDER BY seq DESC LIMIT 1: the what-if work saw DuckDB 2.0.0 answer that
+        # with no row after a rebuild in the same process (not reproduced since; the two are equivalent).
+        row = cur.execute("SELECT max(seq), arg_max(ts_us, seq), arg_max(utc_offset, seq) FROM ledger_events").fetchone()
+        return None if row is None or row[0] is None else row
 
     def as_of(self, when: str | dt.datetime | None = None, now: dt.datetime | None = None) -> dt.datetime:
         """A moment from `--as-of` text (see moments.parse_as_of), a datetime, or None for now."""
