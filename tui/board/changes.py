@@ -63,8 +63,11 @@ class ChangeKeys(_Base):
             self.say(str(refusal), error=True)
             return
         changes = built if isinstance(built, list) else [built]
-        if not changes:
-            return
+        if changes:
+            self.take(changes, undo)
+
+    def take(self, changes: list[Change], undo: bool) -> None:
+        """Where built changes go: the ledger (scenario mode sends them to its draft instead)."""
         self.writing = True
         self.write(changes, undo, self.period, self.owner)
 

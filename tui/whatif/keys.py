@@ -53,26 +53,13 @@ class ScenarioKeys(_Base):
 
     # -- change keys, redirected ------------------------------------------------------------------
 
-    def submit(self, build: Callable[[], Change | list[Change]], undo: bool = False) -> None:
+    def take(self, changes: list[Change], undo: bool) -> None:
         if self.draft is None:
-            super().submit(build, undo)  # type: ignore[safe-super]
+            super().take(changes, undo)  # type: ignore[safe-super]
             return
-        if (why := self.why_not()) is not None:
-            self.say(why, error=True)
-            return
-        if self.writing:
-            self.pending.append(lambda: self.submit(build, undo))
-            return
-        try:
-            built = build()
-        except Refusal as refusal:
-            self.say(str(refusal), error=True)
-            return
-        changes = built if isinstance(built, list) else [built]
-        if changes:
-            current = list(self.draft)
-            said = "; ".join(summary(e) for e in events_of(changes))
-            self.try_changes(lambda: current + changes, f"in the scenario (not written): {said}")
+        current = list(self.draft)
+        said = "; ".join(summary(e) for e in events_of(changes))
+        self.try_changes(lambda: current + changes, f"in the scenario (not written): {said}")
 
     def action_undo(self) -> None:
         if self.draft is None:
