@@ -21,17 +21,8 @@ from ledger.events import (
     AmountChanged, CloseDateChanged, DealOpened, DealSplit, NoteAdded, OwnerChanged,
     PriorityChanged, SplitPart, StageChanged, StageDefined, TargetSet, encode_event,
 )
+from make_sample import PATH, TEAM_STAGES  # the sample's stage table: demo goes in after qualified
 
-PATH = ["lead", "qualified", "demo", "proposal", "quote", "negotiation"]
-TEAM_STAGES = (  # as in scripts/make_sample.py: demo goes in after qualified
-    ("demo", 0.3, 25, 3, "open"),
-    ("proposal", 0.4, 21, 4, "open"),
-    ("quote", 0.6, 14, 5, "open"),
-    ("negotiation", 0.8, 7, 6, "open"),
-    ("won", 1.0, 0, 7, "won"),
-    ("lost", 0.0, 0, 8, "lost"),
-    ("inactive", 0.0, 0, 9, "inactive"),
-)
 OWNERS = [f"rep{i:02d}" for i in range(40)]
 PRIORITIES = ["must", "should", "could"]
 TZ = dt.timezone(dt.timedelta(hours=7))
