@@ -21,7 +21,10 @@ from ledger.events import (
     AmountChanged, CloseDateChanged, DealOpened, DealSplit, NoteAdded, OwnerChanged,
     PriorityChanged, SplitPart, StageChanged, StageDefined, TargetSet, encode_event,
 )
-from make_sample import PATH, TEAM_STAGES  # the sample's stage table: demo goes in after qualified
+try:  # the sample's stage table (demo goes in after qualified): imported as scripts.*, or run from scripts/
+    from scripts.make_sample import PATH, TEAM_STAGES
+except ImportError:
+    from make_sample import PATH, TEAM_STAGES
 
 OWNERS = [f"rep{i:02d}" for i in range(40)]
 PRIORITIES = ["must", "should", "could"]
