@@ -22,12 +22,14 @@ from ledger.problems import Conflict, LedgerError, Problem
 from ledger.reader import LedgerRead, read_ledger, side_file
 from ledger.stages import DEFAULT_STAGES, Stage
 from ledger.state import Deal, LedgerState
-from ledger.writer import Appended, FileOps, LedgerWriter, append_event, new_id, now, stamp
+from ledger.writer import (
+    Appended, FileOps, LedgerWriter, Resumed, StateSource, append_event, new_id, now, stamp,
+)
 
 __all__ = [
     "AmountChanged", "AnyEvent", "Appended", "CloseDateChanged", "Conflict", "Deal", "DealOpened",
     "DealSplit", "DEFAULT_STAGES", "Event", "EVENT_TYPES", "FileOps", "LedgerError", "LedgerRead",
-    "LedgerState", "LedgerWriter", "NoteAdded", "OwnerChanged", "PriorityChanged", "Problem", "SplitPart", "Stage",
-    "StageChanged", "StageDefined", "TargetSet", "append_event", "decode_event", "encode_event",
+    "LedgerState", "LedgerWriter", "NoteAdded", "OwnerChanged", "PriorityChanged", "Problem", "Resumed", "SplitPart",
+    "Stage", "StageChanged", "StateSource", "StageDefined", "TargetSet", "append_event", "decode_event", "encode_event",
     "new_id", "now", "read_ledger", "side_file", "stamp",
 ]

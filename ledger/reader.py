@@ -6,6 +6,7 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import msgspec
 
@@ -151,6 +152,42 @@ def _accept(result: LedgerRead, event: Event, number: int, reason: str | None, r
             result.lines.append(number)
     else:
         result.problems.append(Problem(str(result.path), number, reason, quote(raw)))
+
+
+class _Refs(msgspec.Struct):
+    """What a line mentions that the reader's checks look up: its id and the deals it names."""
+
+    id: Any = None
+    deal: Any = None
+    parts: Any = None
+
+
+_refs_decoder = msgspec.json.Decoder(_Refs)
+
+
+def referenced(chunk: bytes) -> tuple[set[str], set[str]]:
+    """The event ids and deal ids that the lines of a chunk mention (lines that do not decode are skipped).
+
+    What a partial fold must hold for these lines to be checked as a full fold would check them.
+    """
+    try:
+        refs = _refs_decoder.decode_lines(chunk)
+    except (msgspec.DecodeError, msgspec.ValidationError):
+        refs = []
+        for raw in chunk.split(b"\n"):
+            try:
+                refs.append(_refs_decoder.decode(raw))
+            except (msgspec.DecodeError, msgspec.ValidationError):
+                continue
+    ids, deals = set(), set()
+    for ref in refs:
+        if isinstance(ref.id, str):
+            ids.add(ref.id)
+        if isinstance(ref.deal, str):
+            deals.add(ref.deal)
+        if isinstance(ref.parts, list):
+            deals.update(p["deal"] for p in ref.parts if isinstance(p, dict) and isinstance(p.get("deal"), str))
+    return ids, deals
 
 
 def _decode_one(raw: bytes) -> Event | str:

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
+import hashlib
 import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import msgspec
 from ulid import ULID
 
 from ledger.events import Event, encode_event
 from ledger.problems import Conflict, LedgerError
-from ledger.reader import LedgerRead, read_ledger, side_file
+from ledger.reader import LedgerRead, read_bytes, read_ledger, referenced, side_file
+from ledger.state import LedgerState
 
 
 class FileOps:
@@ -43,6 +46,35 @@ class Appended:
     set_aside: int = 0  # bytes of a cut-off tail moved to the side file first
 
 
+@dataclass(frozen=True)
+class Resumed:
+    """Part of the ledger's fold, from something that already read a prefix of the file (the query cache).
+
+    `state` is the fold of the first `end_offset` bytes (lines 1 .. next_line - 1), complete in its
+    last_ts and stage table but holding only the event ids and deals that were asked for; the
+    receiver owns it and folds further lines into it. `file` and `tail` let the writer prove that
+    the file under its lock still starts with those bytes.
+    """
+
+    state: LedgerState
+    end_offset: int
+    next_line: int
+    file: tuple[int, int]  # st_dev, st_ino of the file the prefix was read from
+    tail: tuple[int, str] | None = None  # (start, sha256 hex of the bytes start .. end_offset)
+
+
+class StateSource(Protocol):
+    """What can spare a writer the full read of a large ledger: a partial fold on demand (queries.Store)."""
+
+    def resume(self, ids: set[str], deals: set[str]) -> Resumed | None:
+        """The fold of the prefix it has read, for these ids and deals; None when it cannot vouch for one."""
+        ...
+
+
+SEED_ATTEMPTS = 3  # asks of a source whose coverage keeps moving (it is refreshing) before reading it all
+SEED_HINT_BYTES = 1 << 20  # the lines after the source's last fold read ahead of asking it (a hint only)
+
+
 def new_id() -> str:
     """A fresh event id: a ULID, which sorts by creation time."""
     return str(ULID())
@@ -58,21 +90,29 @@ class LedgerWriter:
 
     Under the lock it reads only the lines other writers appended since its last
     look, so an append costs the same on a ledger of ten lines or a million.
+    With a `source` (the query cache), an append that holds no fold yet starts from
+    the source's partial fold and reads only the lines after it, instead of the file.
     """
 
-    def __init__(self, path: str | os.PathLike[str], ops: FileOps = SYSTEM) -> None:
+    def __init__(self, path: str | os.PathLike[str], ops: FileOps = SYSTEM,
+                 source: StateSource | None = None) -> None:
         self.path = Path(path)
         self.ops = ops
+        self.source = source
         self._seen: LedgerRead | None = None
         self._seen_last_line = b""  # the bytes of the last line read: proof the prefix is unchanged
         self._seen_file = (0, 0)  # st_dev, st_ino of the file read: a replaced file is read again
+        self._seed_hint: tuple[int, int, int] | None = None  # st_dev, st_ino, end of the source's last fold
 
     def append(self, event: Event, *, expect_version: int | None = None) -> Appended:
         """Append `event`, or raise LedgerError (Conflict for a stale version); nothing is written on refusal."""
+        return self._append(event, expect_version, self.source)
+
+    def _append(self, event: Event, expect_version: int | None, source: StateSource | None) -> Appended:
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
-            ledger = self._catch_up(fd)
+            ledger = self._catch_up(fd, event, source)
             _refuse_broken(ledger)
             event = _after_last(event, ledger)
             _check(ledger, event, expect_version)
@@ -94,13 +134,17 @@ class LedgerWriter:
         finally:
             os.close(fd)  # closing releases the lock
 
-    def _catch_up(self, fd: int) -> LedgerRead:
+    def _catch_up(self, fd: int, event: Event, source: StateSource | None) -> LedgerRead:
         seen = self._seen
         if seen is not None and self._prefix_unchanged(fd, seen):
             more = read_ledger(self.path, start_offset=seen.end_offset, start_line=seen.next_line,
                                state=seen.state, keep_events=False)
             more.problems = [*(p for p in seen.problems if p.line < seen.next_line), *more.problems]
         else:
+            self._seen = None
+            seeded = self._seeded(fd, event, source) if source is not None else None
+            if seeded is not None:
+                return seeded  # a partial fold: not kept, the next append seeds again
             more = read_ledger(self.path, keep_events=False)
         self._seen = more
         self._seen_last_line = _last_line(fd, more.end_offset)
@@ -108,11 +152,60 @@ class LedgerWriter:
         self._seen_file = (stat.st_dev, stat.st_ino)
         return more
 
+    def _seeded(self, fd: int, event: Event, source: StateSource) -> LedgerRead | None:
+        """The fold `event`'s checks need: the source's partial fold, then the lines after it; None to read it all.
+
+        The partial fold must name every id and deal that the event and those lines mention, so
+        the source is asked again when the lines mention more (or it refreshed meanwhile).
+        """
+        stat = os.fstat(fd)
+        ids, deals = referenced(encode_event(event))
+        hint = self._seed_hint  # where the source's fold ended last time: the lines since are named at once
+        if hint is not None and hint[:2] == (stat.st_dev, stat.st_ino) and 0 < stat.st_size - hint[2] <= SEED_HINT_BYTES:
+            more_ids, more_deals = referenced(os.pread(fd, stat.st_size - hint[2], hint[2]))
+            ids |= more_ids
+            deals |= more_deals
+        for _ in range(SEED_ATTEMPTS):
+            try:
+                resumed = source.resume(set(ids), set(deals))
+            except Exception:  # a cache that fails costs a full read, never an append
+                return None
+            if resumed is None or not _is_prefix(fd, stat, resumed):
+                return None
+            size = stat.st_size - resumed.end_offset
+            if size > stat.st_size // 2:
+                return None  # a source far behind saves little over reading the file
+            fresh = os.pread(fd, size, resumed.end_offset) if size else b""
+            if len(fresh) != size:
+                return None
+            more_ids, more_deals = referenced(fresh)
+            if more_ids <= ids and more_deals <= deals:
+                self._seed_hint = (stat.st_dev, stat.st_ino, resumed.end_offset)
+                return read_bytes(self.path, fresh, start_offset=resumed.end_offset,
+                                  start_line=resumed.next_line, state=resumed.state, keep_events=False)
+            ids |= more_ids
+            deals |= more_deals
+        return None
+
     def _prefix_unchanged(self, fd: int, seen: LedgerRead) -> bool:
         stat = os.fstat(fd)
         if stat.st_size < seen.end_offset or (stat.st_dev, stat.st_ino) != self._seen_file:
             return False
         return _last_line(fd, seen.end_offset) == self._seen_last_line
+
+
+def _is_prefix(fd: int, stat: os.stat_result, resumed: Resumed) -> bool:
+    """Whether the locked file is the one the source read, still starting with the bytes it read."""
+    end = resumed.end_offset
+    if (stat.st_dev, stat.st_ino) != resumed.file or not 0 <= end <= stat.st_size or resumed.next_line < 1:
+        return False
+    if end and os.pread(fd, 1, end - 1) != b"\n":
+        return False
+    if resumed.tail is not None:
+        start, sha256 = resumed.tail
+        if not 0 <= start <= end or hashlib.sha256(os.pread(fd, end - start, start)).hexdigest() != sha256:
+            return False
+    return True
 
 
 def _last_line(fd: int, end: int) -> bytes:
@@ -138,21 +231,25 @@ def append_event(
     *,
     expect_version: int | None = None,
     ops: FileOps = SYSTEM,
+    source: StateSource | None = None,
 ) -> Appended:
     """Append one event to the ledger at `path`.
 
     The appends of one process to one file share a LedgerWriter: only the first reads the whole
     ledger (4 s at a million lines), the next ones read what anyone appended since (a board's
-    keystroke). Given other `ops` (tests), a one-off writer is used.
+    keystroke). A `source` (the query cache) spares that first read: while the shared writer holds
+    no fold, each append starts from the source's instead. The source is used for this call only,
+    so the shared writer never outlives, nor mixes, the sources of its callers.
+    Given other `ops` (tests), a one-off writer is used.
     """
     if ops is not SYSTEM:
-        return LedgerWriter(path, ops).append(event, expect_version=expect_version)
+        return LedgerWriter(path, ops, source).append(event, expect_version=expect_version)
     key = Path(os.path.abspath(path))
     with _writers_lock:
         writer = _writers.get(key)
         if writer is None:
             writer = _writers[key] = LedgerWriter(key)
-        return writer.append(event, expect_version=expect_version)
+        return writer._append(event, expect_version, source)
 
 
 def stamp(event_type: type[Event], /, **fields: object) -> Event:

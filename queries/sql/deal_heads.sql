@@ -1,9 +1,8 @@
 -- Some deals as the ledger's fold left them, split parents included: what the reader's checks need
 -- to go on from where the cache stops (deal_snapshot always folds every loaded row). $deals: the ids.
 WITH
-wanted AS (SELECT unnest($deals::VARCHAR[]) AS deal),
 firsts AS (
-    SELECT deal, min(line) AS opened_line FROM ledger_events WHERE deal IN (SELECT deal FROM wanted) GROUP BY deal
+    SELECT deal, min(line) AS opened_line FROM ledger_events WHERE list_contains($deals::VARCHAR[], deal) GROUP BY deal
 )
 SELECT
     s.deal, s.name, s.owner, s.stage, s.amount, s.priority, s.close_date.v, s.account.v,
