@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 from dataclasses import replace
 from pathlib import Path
@@ -132,6 +133,8 @@ class DealbookApp(App[int], inherit_bindings=False):
 
     def on_unmount(self) -> None:
         self.history.close()
+        self.data.close()
+        gc.unfreeze()  # the board froze what startup made (BoardScreen): hand it back for the exit
 
 
 def run_app(path: str | os.PathLike[str], by: str | None = None, now: Clock | dt.datetime | None = None) -> int:

@@ -94,6 +94,8 @@ class ChangeKeys(_Base):
                 self.say(f"lines {first.line}-{last.line}: {len(result.applied)} changes "
                          f"({'; '.join(a.summary for a in result.applied)}){hint} (one at a time)")
         self.show(message.view)
+        if message.view.provisional:
+            self.confirm_soon()
         if self.pending:
             self.pending.popleft()()
 
@@ -191,7 +193,7 @@ class ChangeKeys(_Base):
                       lambda d, value: actions.set_next_action(d, *value))
 
     def action_split(self) -> None:
-        taken = set(self.view.deal_ids) if self.view else set()
+        taken = set(self.view.taken()) if self.view else set()
         self.ask_deal(
             lambda d: SplitForm(_title("Split", d), d.amount, actions.tranche_ids(d.deal, 2, taken),
                                 lambda n, deal_id=d.deal: actions.tranche_ids(deal_id, n, taken)),
@@ -201,7 +203,7 @@ class ChangeKeys(_Base):
         view = self.view
         if view is None:
             return
-        taken = set(view.deal_ids)
+        taken = set(view.taken())
         owner = self.owner or self.data.by or (view.owners[0] if view.owners else "")
         form = NewDealForm(actions.next_deal_id(taken), owner, view.owners, actions.stage_choices(view.stages))
         self.ask(form, lambda fields: actions.open_deal(fields, taken))

@@ -7,16 +7,16 @@ import itertools
 import os
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, NamedTuple, Protocol
 
-from ledger.events import DealOpened, DealSplit, Event, StageChanged, TargetSet
+from ledger.events import Event, StageChanged
 from ledger.problems import Conflict, LedgerError, Problem
-from ledger.reader import read_ledger
 from ledger.stages import Stage
-from ledger.state import LedgerState
 from ledger.writer import append_event, stamp
+from queries.facts import LedgerFacts
+from queries.instant import advance
 from queries.model import Forecast
 from tui.board.actions import Change, Inverse
 from tui.describe import describe
@@ -28,7 +28,12 @@ Clock = Callable[[], dt.datetime]
 class Engine(Protocol):
     """What the board needs of queries.Store (a test may hand in another)."""
 
+    problems: list[Problem]
+    cut_off: Problem | None
+
     def refresh(self) -> Any: ...
+    def facts(self) -> LedgerFacts: ...
+    def deal_ids(self) -> frozenset[str]: ...
     def forecast(self, period: str | None = None, as_of: dt.datetime | None = None,
                  owner: str | None = None) -> Forecast: ...
 
@@ -70,7 +75,6 @@ class BoardView:
     cut_off: Problem | None  # a cut-off last line: shown, set aside by the next append
     stages: dict[str, Stage]
     owners: tuple[str, ...]
-    deal_ids: frozenset[str]  # every id ever used (split parents included): new ids must avoid them
     parked_from: dict[str, str]
     targets: dict[tuple[str, str | None], float]
     signature: FileSignature
@@ -79,6 +83,8 @@ class BoardView:
     scenario: tuple[Event, ...] | None = None  # the what-if events laid over the ledger; None: the ledger alone
     whatif: Any = None  # queries.scenarios.WhatIf: baseline and scenario side by side (forecast is the scenario's)
     scenario_error: str | None = None  # why the scenario no longer fits the ledger (forecast is then the baseline)
+    taken: Callable[[], frozenset[str]] = frozenset  # every deal id used (split parents included), asked when needed
+    provisional: bool = False  # the board's own changes carried over in Python; the engine's view follows
 
     @property
     def read_only(self) -> bool:
@@ -94,6 +100,7 @@ class Applied:
     deal: str | None
     version_after: int | None
     inverse: Inverse
+    event: Event | None = None  # as written (its ts may have moved up to the ledger's last line)
 
 
 @dataclass
@@ -119,60 +126,43 @@ def _what_if(engine: Any, scenario: tuple[Event, ...], period: str, as_of: dt.da
 
 
 class BoardData:
-    """The ledger read incrementally, the engine kept fresh, and views of it; thread-safe (one lock)."""
+    """The engine kept fresh and views of it, and changes appended; thread-safe (one lock).
+
+    Everything the board knows of the ledger comes from the engine (its cache): the board keeps no
+    fold of its own, so reopening a ledger of a million events costs what the cache costs to reopen.
+    """
 
     def __init__(self, path: Path, clock: Clock, by: str | None = None) -> None:
         self.path = Path(path)
         self.clock = clock
         self.by = by
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # loads: one engine refresh at a time
+        self._write_lock = threading.Lock()  # appends, apart from loads: a key is not held up by a reload
+        self._view_lock = threading.Lock()  # the last view shown and the last ts seen
         self._generations = itertools.count(1)
-        self._reset()
-
-    def _reset(self) -> None:
-        self._state = LedgerState()
-        self._problems: list[Problem] = []
-        self._cut: Problem | None = None
-        self._offset, self._line = 0, 1
-        self._inode = 0
-        self._stage_now: dict[str, str] = {}
-        self._parked: dict[str, str] = {}
-        self._months: set[str] = set()
         self._engine: Engine | None = None
+        self._last_ts: dt.datetime | None = None  # the latest ts seen in the ledger or appended here
+        self._shown: BoardView | None = None  # the latest view of the ledger alone, to carry changes over
+
+    def close(self) -> None:
+        """Let go of the engine (its DuckDB connection and the cache file's lock)."""
+        with self._lock:
+            engine, self._engine = self._engine, None
+        if engine is not None and hasattr(engine, "close"):
+            engine.close()
 
     # -- reading ---------------------------------------------------------------------------------
 
-    def _catch_up(self) -> FileSignature:
-        signature = FileSignature.of(self.path)
-        if signature.inode != self._inode or signature.size < self._offset:
-            self._reset()  # replaced or cut short by hand: read it again from the start
-            self._inode = signature.inode
-        read = read_ledger(self.path, start_offset=self._offset, start_line=self._line, state=self._state)
-        self._offset, self._line = read.end_offset, read.next_line
-        self._cut = next((p for p in read.problems if read.cut_tail and p.line == read.next_line), None)
-        self._problems.extend(p for p in read.problems if p is not self._cut)
-        for event in read.events:
-            self._months.add(month_of(event.ts.date()))
-            if isinstance(event, TargetSet) and "Q" not in event.period:
-                self._months.add(event.period)
-            if isinstance(event, DealOpened):
-                self._stage_now[event.deal] = event.stage
-            elif isinstance(event, StageChanged):
-                before = self._stage_now.get(event.deal)
-                stage = self._state.stages.get(event.stage)
-                if stage is not None and stage.kind == "inactive" and before is not None:
-                    self._parked[event.deal] = before
-                self._stage_now[event.deal] = event.stage
-            elif isinstance(event, DealSplit):
-                for part in event.parts:
-                    self._stage_now[part.deal] = self._stage_now.get(event.deal, "")
-                    if event.deal in self._parked:
-                        self._parked[part.deal] = self._parked[event.deal]
-        return signature
+    def _fresh_engine(self) -> Engine:
+        if self._engine is None:
+            self._engine = open_engine(self.path)
+        else:
+            self._engine.refresh()
+        return self._engine
 
     def _moment(self) -> tuple[dt.datetime, str | None]:
         """Now, in the offset of the ledger's last line; never before that line."""
-        now, last = self.clock(), self._state.last_ts
+        now, last = self.clock(), self._last_ts
         if last is None:
             return now, None
         now = now.astimezone(last.tzinfo)
@@ -181,12 +171,18 @@ class BoardData:
         return last, (f"This machine's clock ({now:%d %b %H:%M}) is behind the ledger's last line "
                       f"({last:%d %b %H:%M}): the board shows the ledger as of that line and stamps changes with it.")
 
-    def _choose_period(self, today: dt.date) -> tuple[str, str | None]:
+    def _see(self, last_ts: dt.datetime | None) -> None:
+        with self._view_lock:
+            if last_ts is not None and (self._last_ts is None or last_ts > self._last_ts):
+                self._last_ts = last_ts
+
+    @staticmethod
+    def _choose_period(months: frozenset[str], today: dt.date) -> tuple[str, str | None]:
         current = month_of(today)
-        if current in self._months or not self._months:
+        if current in months or not months:
             return current, None
-        earlier = [m for m in self._months if m <= current]
-        chosen = max(earlier) if earlier else max(self._months)
+        earlier = [m for m in months if m <= current]
+        chosen = max(earlier) if earlier else max(months)
         return chosen, (f"Nothing recorded in {current} yet: showing {chosen}, the latest month with data. "
                         "Press ] and [ to change month.")
 
@@ -194,70 +190,114 @@ class BoardData:
         with self._lock:
             return self._load(period, owner, None if scenario is None else tuple(scenario))
 
+    def taken_ids(self) -> frozenset[str]:
+        """Every deal id used so far: a new deal or tranche must avoid them (the writer refuses a reused one
+        anyway). Asked when a form needs them, not on every reload: a million-event ledger has 150k."""
+        engine = self._engine
+        return engine.deal_ids() if engine is not None else frozenset()
+
     def stage(self, scenario: Sequence[Event]) -> list[Any]:
         """The scenario checked as of the board's moment: queries.scenarios.Staged, with expected versions."""
         from queries import scenarios
 
         with self._lock:
-            self._catch_up()
+            engine = self._fresh_engine()
+            self._see(engine.facts().last_ts)
             as_of, _ = self._moment()
-            if self._engine is None:
-                self._engine = open_engine(self.path)
-            else:
-                self._engine.refresh()
-            return scenarios.stage(self._engine, scenario, as_of)
+            return scenarios.stage(engine, scenario, as_of)
 
     def _load(self, period: str | None, owner: str | None, scenario: tuple[Event, ...] | None = None) -> BoardView:
-        signature = self._catch_up()
+        generation = next(self._generations)  # taken before reading: a change carried meanwhile is newer
+        signature = FileSignature.of(self.path)
+        facts, problems, cut = LedgerFacts(), [], None
+        forecast, error, whatif, scenario_error = None, None, None, None
+        try:
+            engine = self._fresh_engine()
+            facts = engine.facts()
+            cut = engine.cut_off
+            problems = [p for p in engine.problems if p is not cut]
+        except Exception as err:  # the engine is another team's code: show why, keep the board up
+            self._engine, engine = None, None
+            error = f"the forecast could not be computed: {plain(err, 300)}"
+        self._see(facts.last_ts)
         as_of, clock_note = self._moment()
         notes = (clock_note,) if clock_note else ()
         fallback = None
         if period is None:
-            period, fallback = self._choose_period(as_of.date())
-        forecast, error, whatif, scenario_error = None, None, None, None
-        try:
-            if self._engine is None:
-                self._engine = open_engine(self.path)
-            else:
-                self._engine.refresh()
-            if scenario is not None:
-                whatif, scenario_error = _what_if(self._engine, scenario, period, as_of, owner)
-            forecast = whatif.scenario if whatif else self._engine.forecast(period=period, as_of=as_of, owner=owner)
-        except Exception as err:  # the engine is another team's code: show why, keep the board up
-            self._engine = None
-            error = f"the forecast could not be computed: {plain(err, 300)}"
-        state = self._state
-        return BoardView(
+            period, fallback = self._choose_period(facts.months, as_of.date())
+        if engine is not None:
+            try:
+                if scenario is not None:
+                    whatif, scenario_error = _what_if(engine, scenario, period, as_of, owner)
+                forecast = whatif.scenario if whatif else engine.forecast(period=period, as_of=as_of, owner=owner)
+                if hasattr(engine, "resume"):
+                    engine.resume(set(), set())  # the cache's part of the next append's checks, ready before a key
+            except Exception as err:
+                self._engine = None
+                error = f"the forecast could not be computed: {plain(err, 300)}"
+        view = BoardView(
             period=period, owner=owner, as_of=as_of, forecast=forecast, notes=notes, fallback=fallback,
-            problems=tuple(self._problems), cut_off=self._cut, stages=dict(state.stages),
-            owners=tuple(sorted(state.owners | {o for _, o in state.targets if o})),
-            deal_ids=frozenset(state.deals), parked_from=dict(self._parked), targets=dict(state.targets),
-            signature=signature, error=error, generation=next(self._generations),
+            problems=tuple(problems), cut_off=cut, stages=dict(facts.stages), owners=facts.owners,
+            taken=self.taken_ids, parked_from=dict(facts.parked_from), targets=dict(facts.targets),
+            signature=signature, error=error, generation=generation,
             scenario=scenario, whatif=whatif, scenario_error=scenario_error,
         )
+        if scenario is None:
+            with self._view_lock:
+                if self._shown is None or self._shown.generation < generation:
+                    self._shown = view
+        return view
+
+    def carried(self, result: WriteResult, period: str | None, owner: str | None) -> BoardView | None:
+        """The last view with the changes just written carried over in Python (queries.instant), so the
+        board repaints at once; None when only the engine can tell (then load() must be awaited)."""
+        with self._view_lock:
+            view = self._shown
+            if (view is None or view.forecast is None or result.refused or not result.applied
+                    or (view.period, view.owner) != (period, owner) or view.read_only):
+                return None
+            events = [(a.event, a.version_after) for a in result.applied if a.event is not None]
+            forecast = advance(view.forecast, events, view.stages)
+            if forecast is None:
+                return None
+            parked = dict(view.parked_from)
+            named = {event.deal_id for event, _ in events}
+            stage_of = {d.deal: d.stage for d in view.forecast.deals if d.deal in named}
+            for event, _ in events:
+                if isinstance(event, StageChanged):
+                    stage = view.stages.get(event.stage)
+                    if stage is not None and stage.kind == "inactive" and event.deal in stage_of:
+                        parked[event.deal] = stage_of[event.deal]  # where `i` takes it back to
+                    stage_of[event.deal] = event.stage
+            self._shown = replace(view, forecast=forecast, as_of=forecast.as_of, parked_from=parked,
+                                  signature=FileSignature.of(self.path), generation=next(self._generations),
+                                  provisional=True)
+            return self._shown
 
     # -- writing ---------------------------------------------------------------------------------
 
     def apply(self, changes: Sequence[Change]) -> WriteResult:
         """Append each change in turn (one event each); stop at the first refusal."""
         result = WriteResult()
-        with self._lock:
+        with self._write_lock:
             for change in changes:
-                self._catch_up()
                 moment, _ = self._moment()
                 fields = dict(change.fields)
                 if self.by:
                     fields["by"] = self.by
                 try:
                     event = stamp(change.event_type, ts=moment, **fields)
-                    appended = append_event(self.path, event, expect_version=change.expect_version)
+                    # the engine's cache stands in for a fold of the whole ledger (4.7 s at a million lines)
+                    source = self._engine if hasattr(self._engine, "resume") else None
+                    appended = append_event(self.path, event, expect_version=change.expect_version, source=source)
                 except Conflict as err:
                     result.refused, result.conflict = str(err), True
                     break
                 except LedgerError as err:
                     result.refused = str(err)
                     break
+                self._see(appended.event.ts)
                 subject = f"{plain(event.deal_id)}: " if event.deal_id else ""
                 result.applied.append(Applied(appended.line, subject + describe(event), event.deal_id,
-                                              appended.deal_version, change.inverse))
+                                              appended.deal_version, change.inverse, appended.event))
         return result

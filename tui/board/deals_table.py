@@ -32,12 +32,15 @@ class DealsTable(ScrollView, can_focus=True, inherit_bindings=False):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.rows: list[Row] = []
-        self.deals: dict[str, ForecastDeal] = {}
-        self.shown: list[ForecastDeal] = []
         self.cursor_row = 0  # an index into rows
         self._args: tuple | None = None
         self._widths: tuple[int, ...] = widths_for(0)
-        self._strips: dict[int, Strip] = {}
+        self._strips: dict[int, Strip] = {}  # the heading lines, by index
+        # A deal's line, by what it shows: kept across reloads, so that after one change only the
+        # changed deal's line is drawn again (a reload hands over the same ForecastDeal for the others).
+        self._deal_strips: dict[tuple[ForecastDeal, bool], Strip] = {}
+        self._drawn_with: tuple | None = None  # the widths, day and styles those lines were drawn with
+        self._deals: dict[str, ForecastDeal] | None = None
 
     # -- what it shows ---------------------------------------------------------------------------
 
@@ -46,6 +49,23 @@ class DealsTable(ScrollView, can_focus=True, inherit_bindings=False):
         if 0 <= self.cursor_row < len(self.rows):
             return self.rows[self.cursor_row].deal
         return None
+
+    @property
+    def deals(self) -> dict[str, ForecastDeal]:
+        """Every deal of the forecast shown, by id (filtered out or not)."""
+        if self._deals is None:
+            forecast = self._args[0] if self._args else None
+            self._deals = {d.deal: d for d in (forecast.deals if forecast else [])}
+        return self._deals
+
+    @property
+    def shown(self) -> list[ForecastDeal]:
+        """The deals on the table's lines, in their order."""
+        return [row.deal for row in self.rows if row.deal is not None]
+
+    @property
+    def shown_count(self) -> int:
+        return sum(1 for row in self.rows if row.deal is not None)
 
     def row_index(self, deal_id: str) -> int:
         return next(i for i, row in enumerate(self.rows) if row.key == deal_id)
@@ -65,14 +85,24 @@ class DealsTable(ScrollView, can_focus=True, inherit_bindings=False):
         self._widths = widths_for(max(self.size.width - 2, 0))  # the vertical scrollbar
         styles = RowStyles(**{name: self._style(name) for name in RowStyles.__dataclass_fields__})
         self.rows = build_rows(*self._args, widths=self._widths, styles=styles)
-        self.deals = {d.deal: d for d in (self._args[0].deals if self._args[0] else [])}
-        self.shown = [row.deal for row in self.rows if row.deal is not None]
+        self._deals = None
         self._strips.clear()
+        drawn_with = (self._widths, self._args[1], styles)
+        if drawn_with != self._drawn_with or len(self._deal_strips) > 2 * len(self.rows) + 1000:
+            self._deal_strips.clear()
+            self._drawn_with = drawn_with
         width = sum(self._widths) + 2 * PADDING * len(self._widths)
         self.virtual_size = Size(width, len(self.rows) + 1)
-        indexes = [i for i, row in enumerate(self.rows) if row.deal is not None]
-        kept = [i for i in indexes if self.rows[i].key == keep]
-        self.move_cursor(kept[0] if kept else (indexes[0] if indexes else 0))
+        first, kept = None, None
+        for i, row in enumerate(self.rows):
+            if row.deal is not None:
+                first = i if first is None else first
+                if keep is None:
+                    break
+                if row.key == keep:
+                    kept = i
+                    break
+        self.move_cursor(kept if kept is not None else (first if first is not None else 0))
         self.refresh()
 
     def on_resize(self, event: events.Resize) -> None:
@@ -94,9 +124,15 @@ class DealsTable(ScrollView, can_focus=True, inherit_bindings=False):
             index = scroll_y + y - 1
             if index >= len(self.rows):
                 return Strip.blank(width, self.rich_style)
-            strip = self._strips.get(index)
-            if strip is None:
-                strip = self._strips[index] = self._strip_of(line_of(self.rows[index].cells, self._widths))
+            row = self.rows[index]
+            if row.deal is None:
+                strip = self._strips.get(index)
+                if strip is None:
+                    strip = self._strips[index] = self._strip_of(line_of(row.cells, self._widths))
+            else:
+                strip = self._deal_strips.get((row.deal, row.promote))
+                if strip is None:
+                    strip = self._deal_strips[(row.deal, row.promote)] = self._strip_of(line_of(row.cells, self._widths))
             if index == self.cursor_row:
                 cursor = self._style("cursor") if self.has_focus else self._style("cursor") + Style(dim=True)
                 strip = Strip(list(Segment.apply_style(list(strip), post_style=cursor)), strip.cell_length)

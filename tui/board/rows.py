@@ -58,13 +58,6 @@ def matches(deal: ForecastDeal, needle: str) -> bool:
 
 
 @dataclass(frozen=True)
-class Row:
-    key: str  # the deal id, or group:PRIORITY for a group's heading
-    deal: ForecastDeal | None
-    cells: tuple[Text, ...]
-
-
-@dataclass(frozen=True)
 class RowStyles:
     group: Style = Style()
     overdue: Style = Style()
@@ -75,19 +68,54 @@ class RowStyles:
     won: Style = Style()
 
 
+@dataclass(frozen=True)
+class RowContext:
+    """What every row of one build shares: the day, the column widths, the styles."""
+
+    today: dt.date
+    widths: tuple[int, ...]
+    styles: RowStyles
+
+
+class Row:
+    """One line of the table. A deal's cells are built the first time the line is drawn: a board of
+    10k deals shows forty, and building every cell took a second on each reload."""
+
+    __slots__ = ("key", "deal", "promote", "_context", "_cells")
+
+    def __init__(self, key: str, deal: ForecastDeal | None, context: RowContext | None = None,
+                 promote: bool = False, cells: tuple[Text, ...] = ()) -> None:
+        self.key, self.deal, self.promote = key, deal, promote
+        self._context, self._cells = context, cells
+
+    @property
+    def cells(self) -> tuple[Text, ...]:
+        if not self._cells and self.deal is not None and self._context is not None:
+            c = self._context
+            self._cells = _cells(self.deal, c.today, self.promote, c.widths, c.styles)
+        return self._cells
+
+
 def build_rows(forecast: Forecast | None, today: dt.date, needle: str, sort: int, stage_rank: Mapping[str, int],
                promotions: Sequence[str], widths: Sequence[int], styles: RowStyles) -> list[Row]:
-    deals = [d for d in (forecast.deals if forecast else []) if matches(d, needle)]
+    deals = forecast.deals if forecast else []
+    if needle.strip():
+        deals = [d for d in deals if matches(d, needle)]
     key = SORTS[sort][1]
     if SORTS[sort][0] == "stage":
         key = lambda d: (stage_rank.get(d.stage, 99), d.deal)  # noqa: E731
+    groups: dict[str, list[ForecastDeal]] = {priority: [] for priority, _ in GROUPS}
+    for d in deals:  # already in the method's order: estimated value, largest first, within each priority
+        groups[d.priority].append(d)
+    context = RowContext(today, tuple(widths), styles)
+    promoted = frozenset(promotions)
     rows: list[Row] = []
     for priority, title in GROUPS:
-        group = [d for d in deals if d.priority == priority]
+        group = groups[priority]
         if key is not None:
             group.sort(key=key)
         rows.append(_group_row(priority, title, group, styles))
-        rows += [Row(d.deal, d, _cells(d, today, d.deal in promotions, widths, styles)) for d in group]
+        rows += [Row(d.deal, d, context, d.deal in promoted) for d in group]
     return rows
 
 
@@ -98,7 +126,7 @@ def _group_row(priority: str, title: str, group: list[ForecastDeal], styles: Row
     texts = tuple(cells.get(key, Text()) for key, _, _, _ in COLUMNS)
     for text in texts:
         text.stylize(styles.group)
-    return Row(f"group:{priority}", None, texts)
+    return Row(f"group:{priority}", None, cells=texts)
 
 
 def _cells(d: ForecastDeal, today: dt.date, promote: bool, widths: Sequence[int], styles: RowStyles

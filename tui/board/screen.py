@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from collections import deque
 from collections.abc import Callable
 from typing import ClassVar
@@ -30,6 +31,7 @@ from tui.whatif.keys import ScenarioKeys
 from tui.whatif.panel import ScenarioPanel
 
 POLL_SECONDS = 0.5
+CONFIRM_SECONDS = 1.0  # after the last of a run of keys, the engine's view replaces the carried one
 
 
 def shift_month(period: str, step: int) -> str:
@@ -75,6 +77,7 @@ class BoardScreen(ScenarioKeys, ChangeKeys, Screen[None], inherit_bindings=False
         self.pending: deque[Callable[[], None]] = deque()
         self.undo_stack: list[Applied] = []
         self.requested: FileSignature | None = None  # the file as it was when the last reload was asked for
+        self.confirming = 0  # carried views shown since the engine last confirmed one
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="top"):
@@ -115,6 +118,19 @@ class BoardScreen(ScenarioKeys, ChangeKeys, Screen[None], inherit_bindings=False
         view = self.data.load(period, owner) if scenario is None else self.data.load(period, owner, scenario)
         self.post_message(self.Loaded(view))
 
+    def confirm_soon(self) -> None:
+        """A carried view is on screen: reload from the engine once the keys pause (a run of keys is not
+        held up by reloads; the engine's view, which agrees, replaces it a moment later)."""
+        self.confirming += 1
+        expected = self.confirming
+
+        def confirm() -> None:
+            if self.confirming == expected:
+                self.confirming = 0
+                self.reload()
+
+        self.set_timer(CONFIRM_SECONDS, confirm)
+
     def poll(self) -> None:
         """Another process appended? Reload; cheap enough (one stat) to run every half second."""
         if self.view is None or self.writing:
@@ -125,7 +141,12 @@ class BoardScreen(ScenarioKeys, ChangeKeys, Screen[None], inherit_bindings=False
             self.reload()
 
     def on_board_screen_loaded(self, message: BoardScreen.Loaded) -> None:
+        first = self.view is None
         self.show(message.view)
+        if first:
+            # What exists once the board is up (Textual's widgets, the modules, the engine) lives as long
+            # as the app: out of the collector's sight, a full collection no longer walks it mid-keystroke.
+            gc.freeze()
         if self.status_text == "loading the ledger…":
             self.say("")
 
@@ -168,7 +189,7 @@ class BoardScreen(ScenarioKeys, ChangeKeys, Screen[None], inherit_bindings=False
         table = self.table
         table.show(view.forecast, view.as_of.date(), self.needle, self.sort, stage_rank, promotions)
         total = len(view.forecast.deals) if view.forecast else 0
-        title = f"Deals · {len(table.shown)} of {total} · sorted by {SORTS[self.sort][0]}"
+        title = f"Deals · {table.shown_count} of {total} · sorted by {SORTS[self.sort][0]}"
         if self.needle:
             title += f" · filter: {plain(self.needle, 30)}"
         table.border_title = Text(title)
@@ -253,7 +274,11 @@ class BoardScreen(ScenarioKeys, ChangeKeys, Screen[None], inherit_bindings=False
     @work(thread=True, group="write", exit_on_error=False)
     def write(self, changes: list, undo: bool, period: str | None, owner: str | None) -> None:
         result = self.data.apply(changes)
-        self.post_message(self.Written(result, self.data.load(period, owner), undo))
+        carried = self.data.carried(result, period, owner)
+        if carried is None:
+            self.post_message(self.Written(result, self.data.load(period, owner), undo))
+            return
+        self.post_message(self.Written(result, carried, undo))  # painted now; the engine's view follows
 
     def today(self) -> dt.date:
         return self.view.as_of.date() if self.view else dt.date.today()

@@ -50,7 +50,7 @@ def past_view(forecast: Forecast, period: str, owner: str | None, as_of: dt.date
     """A read-only board view of a forecast as it stood at a past moment (for the board's header)."""
     return BoardView(
         period=period, owner=owner, as_of=as_of, forecast=forecast, notes=(), fallback=None, problems=(),
-        cut_off=None, stages={}, owners=(), deal_ids=frozenset(), parked_from={}, targets={},
+        cut_off=None, stages={}, owners=(), parked_from={}, targets={},
         signature=FileSignature(0, 0, 0),
     )
 
