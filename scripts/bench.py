@@ -118,6 +118,8 @@ def child_first_load(path: Path) -> dict:
 
 def child_board(path: Path, mode: str, spawned: float) -> dict:
     """The board, headless: first paint (from the child's spawn) or keystroke to repaint."""
+    from textual import events
+
     from tui.app import DealbookApp
     from tui.board.deals_table import DealsTable
     from tui.board.header import BoardHeader
@@ -142,19 +144,55 @@ def child_board(path: Path, mode: str, spawned: float) -> dict:
             await pilot.pause()  # the frame is painted after the header's update
             result["first_paint"] = time.time() - spawned
             if mode == "keystroke":
-                table = pilot.app.screen.query_one(DealsTable)
+                screen = pilot.app.screen
+                table = screen.query_one(DealsTable)
                 counting = [i for i, row in enumerate(table.rows)
                             if row.deal is not None and row.deal.priority == "must" and row.deal.counts]
                 table.move_cursor(counting[0])  # a must-have that counts: its priority moves progress
                 await pilot.pause()
-                samples = []
-                for key in ("minus", "plus") * 5:
+                painted: list[float] = []  # when the screen last sent a frame out
+                compose = screen._compositor_refresh
+
+                def frame() -> None:
+                    compose()
+                    painted.append(time.perf_counter())
+
+                screen._compositor_refresh = frame
+                shown = screen.show
+                confirmed: list[float] = []  # when the engine's view (not a carried one) was last shown
+
+                def show(view) -> None:
+                    shown(view)
+                    if not view.provisional:
+                        confirmed.append(time.perf_counter())
+
+                screen.show = show
+
+                async def key(name: str) -> tuple[float, float]:
+                    """Send one key as a terminal would: (seconds to the repainted frame, when it was sent).
+
+                    Pilot.press would also wait for the app to go idle (sleeps of 20 ms until the CPU
+                    rests), which is not what the user waits for."""
+                    nonlocal text
                     start = time.perf_counter()
-                    await pilot.press(key)
+                    pilot.app._driver.send_message(events.Key(name, None))
                     text = await header_text(pilot, text, 30.0)
+                    changed = time.perf_counter()
+                    while not painted or painted[-1] < changed:
+                        await asyncio.sleep(0.0005)
+                    return painted[-1] - start, start
+
+                paused, confirms = [], []
+                for name in ("minus", "plus") * 8:  # a key, then a pause in which the engine's view arrives
                     await pilot.pause()
-                    samples.append(time.perf_counter() - start)
-                result["keystroke"] = samples
+                    seconds, start = await key(name)
+                    paused.append(seconds)
+                    while not confirmed or confirmed[-1] < start:
+                        await asyncio.sleep(0.005)
+                    confirms.append(confirmed[-1] - start)
+                    await asyncio.sleep(0.3)
+                burst = [(await key(name))[0] for name in ("minus", "plus") * 8]  # keys back to back
+                result.update(keystroke=paused[1:], first_keystroke=paused[0], burst=burst, confirmed=confirms)
             await pilot.press("q")
 
     asyncio.run(drive())
@@ -275,6 +313,11 @@ def measure(size: str, runs: int, reference_runs: int) -> dict[str, float]:
     peaks["keystroke_to_repaint"] = rss
     for sample in out["keystroke"]:
         add("keystroke_to_repaint", sample * 1000)
+    for sample in out["burst"]:
+        add("keystroke_burst", sample * 1000)
+    for sample in out["confirmed"]:
+        add("keystroke_confirmed", sample * 1000)
+    add("first_keystroke", out["first_keystroke"] * 1000)
 
     for _ in range(reference_runs):
         _, rss, out = child("reference", path)
@@ -294,13 +337,14 @@ def measure(size: str, runs: int, reference_runs: int) -> dict[str, float]:
 
 PEAKS = ["check", "first_load", "reopen_to_board", "forecast", "replay", "changes", "append", "keystroke_to_repaint"]
 UNITS = {**{f"peak_rss_{name}": "MiB" for name in PEAKS}, "append_p50": "ms", "append_p99": "ms",
-         "keystroke_to_repaint": "ms", "peak_rss": "MiB",
+         "keystroke_to_repaint": "ms", "keystroke_burst": "ms", "keystroke_confirmed": "ms", "first_keystroke": "ms",
+         "peak_rss": "MiB",
          "forecast_vs_reference": "x", "replay_vs_reference": "x"}
 
 
 def show(results: dict[str, dict[str, float]]) -> None:
     sizes = list(results)
-    names = list(TARGETS) + ["append_first", "forecast_engine", "forecast_reference", "replay_engine",
+    names = list(TARGETS) + ["keystroke_burst", "keystroke_confirmed", "first_keystroke", "append_first", "forecast_engine", "forecast_reference", "replay_engine",
                              "replay_reference", *(f"peak_rss_{name}" for name in PEAKS)]
     print(f"| measure (median) | {' | '.join(sizes)} | target |")
     print(f"| --- | {' | '.join('---:' for _ in sizes)} | --- |")
