@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import subprocess
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -29,3 +33,19 @@ def write_ledger(tmp_path: Path):
         return path
 
     return write
+
+
+@contextlib.contextmanager
+def cache_held(cache: Path) -> Iterator[None]:
+    """Another process holding a DuckDB file open (so its lock) for as long as the block runs."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", f"import duckdb, time; c = duckdb.connect({str(cache)!r}); "
+                               "print('held', flush=True); time.sleep(30)"],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        yield
+    finally:
+        holder.kill()
+        holder.wait()

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import subprocess
-import sys
 import time
 
 import pytest
 
 import queries.store
+from conftest import cache_held
 from ledger.events import DealOpened, NoteAdded, StageChanged, TargetSet, encode_event
 from queries import Store, cache_path_for
 
@@ -170,18 +169,9 @@ def test_a_cache_held_by_another_process_is_left_alone(tmp_path):
     path = tmp_path / "ledger.jsonl"
     path.write_bytes(lines(0, 6))
     Store.open(path).close()
-    holder = subprocess.Popen(
-        [sys.executable, "-c", f"import duckdb, time; c = duckdb.connect({str(cache_path_for(path))!r}); "
-                               "print('held', flush=True); time.sleep(30)"],
-        stdout=subprocess.PIPE, text=True,
-    )
-    try:
-        assert holder.stdout.readline().strip() == "held"
+    with cache_held(cache_path_for(path)):
         started = time.monotonic()
         with Store.open(path) as store:
             assert store.cache_path is None and "in use" in store.cache_note
             assert store.events_loaded == 6
         assert time.monotonic() - started < 10
-    finally:
-        holder.kill()
-        holder.wait()

@@ -5,8 +5,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,7 +16,7 @@ from ledger import (
     StageChanged, StageDefined, TargetSet, append_event, read_ledger, side_file, stamp,
 )
 from queries import Store, cache_path_for
-from tests.conftest import line, opened
+from tests.conftest import cache_held, line, opened
 from tui.cli import main
 
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_events.jsonl"
@@ -298,18 +296,9 @@ def test_a_change_command_without_a_usable_cache_reads_the_ledger(tmp_path, monk
     with tui.cli.edits._cache_source(path) as source:
         assert source is None and not cache_path_for(path).exists()  # no cache: none made
     Store.open(path).close()
-    holder = subprocess.Popen(
-        [sys.executable, "-c", f"import duckdb, time; c = duckdb.connect({str(cache_path_for(path))!r}); "
-                               "print('held', flush=True); time.sleep(30)"],
-        stdout=subprocess.PIPE, text=True,
-    )
-    try:
-        assert holder.stdout.readline().strip() == "held"
+    with cache_held(cache_path_for(path)):
         with tui.cli.edits._cache_source(path) as source:
             assert source is None  # the Store would load the whole ledger into memory
         assert main(["note", "D-1078", "again", "--ts", TS, "--ledger", str(path)]) == 0
-    finally:
-        holder.kill()
-        holder.wait()
     assert len(full_reads) == 1
     assert capsys.readouterr().out == "line 2338: D-1078: next action: again (version 14)\n"
