@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 import duckdb
 
 from ledger.stages import Stage
+from ledger.state import LedgerState
 from queries import sqlfiles
-from queries.moments import from_epoch_us
 
 
 @dataclass(frozen=True)
@@ -28,19 +28,18 @@ class LedgerFacts:
     last_ts: dt.datetime | None = None  # the ledger's last line, in its own offset
 
 
-def ledger_facts(cur: duckdb.DuckDBPyConnection, last: tuple[int, int, int] | None) -> LedgerFacts:
-    """The facts from the cache's tables (`last`: seq, ts_us, offset of the last row, as the Store keeps it)."""
-    event_months, owners, targets = sqlfiles.run(cur, "board_facts").fetchone()
-    target_map = {(t["period"], t["owner"]): t["amount"] for t in targets or []}
-    stages = {name: Stage(rate, lead_days, position, kind)
-              for name, rate, lead_days, position, kind in sqlfiles.run(cur, "stage_table", t_us=2**62).fetchall()}
+def ledger_facts(cur: duckdb.DuckDBPyConnection, base: LedgerState) -> LedgerFacts:
+    """The facts from the cache's tables; `base` (loading.resume_base, which the Store keeps for its
+    appends' checks too) already holds the stage table, the targets and the last line's ts."""
+    event_months, owners = sqlfiles.run(cur, "board_facts").fetchone()
     return LedgerFacts(
-        months=frozenset(f"{m:%Y-%m}" for m in event_months or ()) | {period for period, _ in target_map if "Q" not in period},
+        months=frozenset(f"{m:%Y-%m}" for m in event_months or ()) | {period for period, _ in base.targets
+                                                                        if "Q" not in period},
         owners=tuple(sorted(owners or ())),
-        stages=stages,
-        targets=target_map,
+        stages=dict(base.stages),
+        targets=dict(base.targets),
         parked_from=dict(sqlfiles.run(cur, "parked_from").fetchall()),
-        last_ts=None if last is None else from_epoch_us(last[1], last[2]),
+        last_ts=base.last_ts,
     )
 
 

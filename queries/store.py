@@ -221,11 +221,8 @@ class Store:
             cov = self._coverage
             if len(cov.identity) != 4 or cov.problems:
                 return None
-            key = (cov.covered, cov.next_line)
             with self.cursor() as cur:
-                if self._base is None or self._base[0] != key:
-                    self._base = (key, loading.resume_base(cur))
-                state = loading.resume_state(cur, ids, deals, self._base[1])
+                state = loading.resume_state(cur, ids, deals, self._resume_base(cur))
             return Resumed(state, cov.covered, cov.next_line, (cov.identity[0], cov.identity[1]),
                            (max(0, cov.covered - cache.TAIL_BYTES), cov.tail_sha256))
         finally:
@@ -335,6 +332,13 @@ class Store:
         with self.cursor() as cur:
             return calibration.calibrate(cur, moment)
 
+    def _resume_base(self, cur: duckdb.DuckDBPyConnection) -> LedgerState:
+        """loading.resume_base for the lines loaded, kept until a refresh loads more (call under the lock)."""
+        key = (self._coverage.covered, self._coverage.next_line)
+        if self._base is None or self._base[0] != key:
+            self._base = (key, loading.resume_base(cur))
+        return self._base[1]
+
     def facts(self) -> LedgerFacts:
         """The months, owners, stage table, targets and parked deals of the ledger as loaded (kept until
         a refresh loads more)."""
@@ -343,7 +347,7 @@ class Store:
             cached = self._facts
             if cached is None or cached[0] != key:
                 with self.cursor() as cur:
-                    cached = self._facts = (key, ledger_facts(cur, self._last))
+                    cached = self._facts = (key, ledger_facts(cur, self._resume_base(cur)))
             return cached[1]
 
     def deal_ids(self) -> frozenset[str]:
