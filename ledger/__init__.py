@@ -11,6 +11,7 @@ from ledger.events import (
     NoteAdded,
     OwnerChanged,
     PriorityChanged,
+    SettingsChanged,
     SplitPart,
     StageChanged,
     StageDefined,
@@ -18,16 +19,18 @@ from ledger.events import (
     decode_event,
     encode_event,
 )
-from ledger.problems import Conflict, LedgerError, Problem
+from ledger.calendar import Calendar
+from ledger.problems import Conflict, LedgerError, Problem, Unchanged
 from ledger.reader import LedgerRead, read_ledger, side_file
 from ledger.stages import DEFAULT_STAGES, Stage
 from ledger.state import Deal, LedgerState
 from ledger.writer import (
-    Appended, FileOps, LedgerWriter, Resumed, StateSource, append_event, new_id, now, stamp,
+    Appended, Clock, FileOps, LedgerWriter, Resumed, StateSource, append_event, new_id, now, stamp, stamp_time,
+    too_far_ahead,
 )
 
 __all__ = [
-    "AmountChanged", "AnyEvent", "Appended", "CloseDateChanged", "Conflict", "Deal", "DealOpened",
+    "AmountChanged", "AnyEvent", "Appended", "Calendar", "Clock", "SettingsChanged", "Unchanged", "stamp_time", "too_far_ahead", "CloseDateChanged", "Conflict", "Deal", "DealOpened",
     "DealSplit", "DEFAULT_STAGES", "Event", "EVENT_TYPES", "FileOps", "LedgerError", "LedgerRead",
     "LedgerState", "LedgerWriter", "NoteAdded", "OwnerChanged", "PriorityChanged", "Problem", "Resumed", "SplitPart",
     "Stage", "StageChanged", "StateSource", "StageDefined", "TargetSet", "append_event", "decode_event", "encode_event",

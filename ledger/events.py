@@ -3,22 +3,39 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from decimal import Decimal
 from typing import Annotated, Literal, Union
 
 import msgspec
+from msgspec import UNSET, UnsetType
+
+from ledger.calendar import is_zone, needs_plain_ts, read_plain
+from ledger.money import check_amount, check_rate, exact
 
 Text = Annotated[str, msgspec.Meta(min_length=1)]
 EventId = Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
 Timestamp = Annotated[dt.datetime, msgspec.Meta(tz=True)]
-Amount = Annotated[float, msgspec.Meta(ge=0)]
-Rate = Annotated[float, msgspec.Meta(ge=0, le=1)]
+# Money and rates are exact decimals (ledger-format.md, "Money"); their bounds are checked in
+# __post_init__, since msgspec sets no numeric bounds on Decimal.
+Amount = Decimal
+Rate = Decimal
 LeadDays = Annotated[int, msgspec.Meta(ge=0)]
-Period = Annotated[str, msgspec.Meta(pattern=r"^\d{4}-(0[1-9]|1[0-2]|Q[1-4])$")]
+PERIOD_PATTERN = r"^\d{4}(-(0[1-9]|1[0-2]|Q[1-4]))?$"
+Period = Annotated[str, msgspec.Meta(pattern=PERIOD_PATTERN)]
+Currency = Annotated[str, msgspec.Meta(pattern=r"^[A-Z]{3}$")]
 Priority = Literal["must", "should", "could"]
 StageKind = Literal["open", "won", "lost", "inactive"]
 
 PRIORITIES: tuple[Priority, ...] = ("must", "should", "could")
 STAGE_KINDS: tuple[StageKind, ...] = ("open", "won", "lost", "inactive")
+
+
+def _exact(struct: msgspec.Struct, name: str) -> Decimal:
+    """The field as an exact Decimal (an int given in code becomes one); a float is refused."""
+    value = exact(getattr(struct, name), name)
+    msgspec.structs.force_setattr(struct, name, value)
+    return value
 
 
 class Event(msgspec.Struct, tag_field="type", kw_only=True, frozen=True, omit_defaults=True):
@@ -41,11 +58,17 @@ class StageDefined(Event, tag="stage_defined", frozen=True, kw_only=True):
     position: int
     kind: StageKind = "open"
 
+    def __post_init__(self) -> None:
+        check_rate(_exact(self, "rate"), "rate")
+
 
 class TargetSet(Event, tag="target_set", frozen=True, kw_only=True):
     period: Period
     amount: Amount
     owner: Text | None = None
+
+    def __post_init__(self) -> None:
+        check_amount(_exact(self, "amount"), "amount")
 
 
 class DealOpened(Event, tag="deal_opened", frozen=True, kw_only=True):
@@ -58,6 +81,9 @@ class DealOpened(Event, tag="deal_opened", frozen=True, kw_only=True):
     close_date: dt.date | None = None
     account: str | None = None
 
+    def __post_init__(self) -> None:
+        check_amount(_exact(self, "amount"), "amount")
+
 
 class StageChanged(Event, tag="stage_changed", frozen=True, kw_only=True):
     deal: Text
@@ -67,6 +93,9 @@ class StageChanged(Event, tag="stage_changed", frozen=True, kw_only=True):
 class AmountChanged(Event, tag="amount_changed", frozen=True, kw_only=True):
     deal: Text
     amount: Amount
+
+    def __post_init__(self) -> None:
+        check_amount(_exact(self, "amount"), "amount")
 
 
 class PriorityChanged(Event, tag="priority_changed", frozen=True, kw_only=True):
@@ -85,10 +114,18 @@ class OwnerChanged(Event, tag="owner_changed", frozen=True, kw_only=True):
 
 
 class SplitPart(msgspec.Struct, frozen=True, omit_defaults=True):
+    """A tranche. Its close date left out inherits the parent's; `null` gives it none."""
+
     deal: Text
     amount: Amount
     priority: Priority
-    close_date: dt.date | None = None
+    close_date: dt.date | None | UnsetType = UNSET
+
+    def __post_init__(self) -> None:
+        check_amount(_exact(self, "amount"), "part amount")
+
+    def close_date_from(self, parent: dt.date | None) -> dt.date | None:
+        return parent if self.close_date is UNSET else self.close_date
 
 
 class DealSplit(Event, tag="deal_split", frozen=True, kw_only=True):
@@ -102,6 +139,32 @@ class NoteAdded(Event, tag="note_added", frozen=True, kw_only=True):
     due: dt.date | None = None
 
 
+class SettingsChanged(Event, tag="settings_changed", frozen=True, kw_only=True):
+    """The ledger's settings from this line on; a field left out is unchanged, `null` resets it."""
+
+    tz: str | None | UnsetType = UNSET
+    currency: Currency | None | UnsetType = UNSET
+    order_value: Amount | None | UnsetType = UNSET
+    big_at: Amount | None | UnsetType = UNSET
+
+    def __post_init__(self) -> None:
+        if isinstance(self.tz, str) and not is_zone(self.tz):
+            raise ValueError(f"unknown time zone {self.tz!r} (an IANA name such as Asia/Ho_Chi_Minh)")
+        if self.order_value not in (None, UNSET):
+            check_amount(_exact(self, "order_value"), "order_value")
+            if self.order_value <= 0:
+                raise ValueError("order_value must be > 0")
+        if self.big_at not in (None, UNSET):
+            check_amount(_exact(self, "big_at"), "big_at")
+
+    def named(self) -> dict[str, object]:
+        """The settings this event names (a None value resets one)."""
+        return {f: getattr(self, f) for f in SETTINGS if getattr(self, f) is not UNSET}
+
+
+SETTINGS: tuple[str, ...] = ("tz", "currency", "order_value", "big_at")
+
+
 AnyEvent = Union[
     StageDefined,
     TargetSet,
@@ -113,6 +176,7 @@ AnyEvent = Union[
     OwnerChanged,
     DealSplit,
     NoteAdded,
+    SettingsChanged,
 ]
 
 EVENT_TYPES: dict[str, type[Event]] = {
@@ -121,17 +185,28 @@ EVENT_TYPES: dict[str, type[Event]] = {
 }
 
 _decoder = msgspec.json.Decoder(AnyEvent)
-_encoder = msgspec.json.Encoder()
+# decimals as JSON numbers: 100.10 is written 100.10, never "100.10" nor a binary float
+_encoder = msgspec.json.Encoder(decimal_format="number")
+
+
+# msgspec reads a Decimal from a JSON string too; the format wants a number there.
+_QUOTED_NUMBER = re.compile(rb'"(amount|rate|order_value|big_at)"\s*:\s*"')
 
 
 def decode_event(line: bytes | str) -> Event:
     """One ledger line (without its newline) to an event; raises msgspec errors."""
-    return _decoder.decode(line)
+    raw = line.encode() if isinstance(line, str) else line
+    quoted = _QUOTED_NUMBER.search(raw)
+    if quoted:
+        raise msgspec.ValidationError(f"Expected `number`, got `str` - at `$.{quoted.group(1).decode()}`")
+    return _decoder.decode(read_plain(raw) if needs_plain_ts(raw) else raw)
 
 
 def decode_lines(buf: bytes) -> list[Event]:
     """A whole block of complete lines at once: the fast path for valid ledgers."""
-    return _decoder.decode_lines(buf)
+    if _QUOTED_NUMBER.search(buf):
+        raise msgspec.ValidationError("a quoted number: read line by line")  # each line then says which
+    return _decoder.decode_lines(read_plain(buf) if needs_plain_ts(buf) else buf)
 
 
 def encode_event(event: Event) -> bytes:

@@ -35,5 +35,9 @@ class LedgerError(Exception):
     """A change refused, or a ledger that cannot be used; the message is for people."""
 
 
+class Unchanged(LedgerError):
+    """The change would change nothing: nothing is written, and that is not a failure."""
+
+
 class Conflict(LedgerError):
     """The deal changed since the writer last saw it (optimistic concurrency)."""

@@ -1,26 +1,29 @@
-"""The stage table: METHOD.md's defaults, changed by `stage_defined` events."""
+"""The stage table: the method's defaults (docs/method.md), changed by `stage_defined` events."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import NamedTuple
+
+D = Decimal
 
 
 class Stage(NamedTuple):
-    rate: float
+    rate: Decimal
     lead_days: int
     position: int
     kind: str  # open | won | lost | inactive
 
 
 DEFAULT_STAGES: dict[str, Stage] = {
-    "lead": Stage(0.10, 45, 1, "open"),
-    "qualified": Stage(0.20, 30, 2, "open"),
-    "proposal": Stage(0.40, 21, 3, "open"),
-    "quote": Stage(0.60, 14, 4, "open"),
-    "negotiation": Stage(0.80, 7, 5, "open"),
-    "won": Stage(1.0, 0, 6, "won"),
-    "lost": Stage(0.0, 0, 7, "lost"),
-    "inactive": Stage(0.0, 0, 8, "inactive"),
+    "lead": Stage(D("0.1"), 45, 1, "open"),
+    "qualified": Stage(D("0.2"), 30, 2, "open"),
+    "proposal": Stage(D("0.4"), 21, 3, "open"),
+    "quote": Stage(D("0.6"), 14, 4, "open"),
+    "negotiation": Stage(D("0.8"), 7, 5, "open"),
+    "won": Stage(D(1), 0, 6, "won"),
+    "lost": Stage(D(0), 0, 7, "lost"),
+    "inactive": Stage(D(0), 0, 8, "inactive"),
 }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 
 from ledger.events import (
     AmountChanged,
@@ -14,6 +15,7 @@ from ledger.events import (
     NoteAdded,
     OwnerChanged,
     PriorityChanged,
+    SettingsChanged,
     StageChanged,
     StageDefined,
     TargetSet,
@@ -29,7 +31,7 @@ class Deal:
     name: str
     owner: str
     stage: str
-    amount: float
+    amount: Decimal
     priority: str
     close_date: dt.date | None
     account: str | None
@@ -40,6 +42,7 @@ class Deal:
     next_action: str | None = None
     due: dt.date | None = None
     split_line: int | None = None  # set once the deal is split: it leaves the board for good
+    won_at: dt.datetime | None = None  # when it last entered a won stage from one that was not (kinds then)
 
 
 @dataclass(slots=True)
@@ -50,9 +53,16 @@ class LedgerState:
     last_ts: dt.datetime | None = None
     stages: dict[str, Stage] = field(default_factory=lambda: dict(DEFAULT_STAGES))
     deals: dict[str, Deal] = field(default_factory=dict)
-    targets: dict[tuple[str, str | None], float] = field(default_factory=dict)
+    targets: dict[tuple[str, str | None], Decimal] = field(default_factory=dict)
     events: int = 0
     first_ts: dt.datetime | None = None
+    settings: dict[str, object] = field(default_factory=dict)  # tz, currency, order_value, big_at in force
+
+    @property
+    def tz(self) -> str | None:
+        """The ledger's IANA time zone, or None (version 1's rule: offsets as written)."""
+        value = self.settings.get("tz")
+        return value if isinstance(value, str) else None
 
     def problem_with(self, event: Event) -> str | None:
         """Why the event cannot follow the ledger as it stands, or None when it can."""
@@ -64,7 +74,7 @@ class LedgerState:
             if event.deal in self.deals:
                 return f"deal {event.deal!r} is opened twice (first on line {self.deals[event.deal].opened_line})"
             return self._unknown_stage(event.stage)
-        if isinstance(event, (StageDefined, TargetSet)):
+        if isinstance(event, (StageDefined, TargetSet, SettingsChanged)):
             return None
         deal = self.deals.get(event.deal_id or "")
         if deal is None:
@@ -79,6 +89,31 @@ class LedgerState:
                 if part.deal in self.deals or part.deal in seen:
                     return f"split part {part.deal!r} is not a new deal id"
                 seen.add(part.deal)
+        return None
+
+    def changes_nothing(self, event: Event) -> str | None:
+        """What the event would leave as it is, said for people, when it changes nothing; else None."""
+        deal = self.deals.get(event.deal_id or "")
+        if isinstance(event, StageChanged) and deal and deal.stage == event.stage:
+            return f"{deal.deal} is already at {event.stage}"
+        if isinstance(event, AmountChanged) and deal and deal.amount == event.amount:
+            return f"{deal.deal} is already at {event.amount}"
+        if isinstance(event, PriorityChanged) and deal and deal.priority == event.priority:
+            return f"{deal.deal} is already a {event.priority}-have"
+        if isinstance(event, CloseDateChanged) and deal and deal.close_date == event.close_date:
+            return f"{deal.deal}'s close date is already {event.close_date or 'none'}"
+        if isinstance(event, OwnerChanged) and deal and deal.owner == event.owner:
+            return f"{deal.deal} is already {event.owner}'s"
+        if isinstance(event, NoteAdded) and deal and (deal.next_action, deal.due) == (event.text, event.due):
+            return f"{deal.deal}'s next action is already that"
+        if isinstance(event, TargetSet) and self.targets.get((event.period, event.owner)) == event.amount:
+            return f"the target of {event.period} is already {event.amount}"
+        if isinstance(event, StageDefined) and self.stages.get(event.stage) == (
+                event.rate, event.lead_days, event.position, event.kind):
+            return f"stage {event.stage} is already defined so"
+        if isinstance(event, SettingsChanged) and all(
+                self.settings.get(name) == value for name, value in event.named().items()):
+            return "the settings are already so"
         return None
 
     def _unknown_stage(self, stage: str) -> str | None:
@@ -99,17 +134,25 @@ class LedgerState:
         if isinstance(event, TargetSet):
             self.targets[(event.period, event.owner)] = event.amount
             return
+        if isinstance(event, SettingsChanged):
+            self.apply_settings(event)
+            return
         if isinstance(event, DealOpened):
             self.deals[event.deal] = Deal(
                 deal=event.deal, name=event.name, owner=event.owner, stage=event.stage,
                 amount=event.amount, priority=event.priority, close_date=event.close_date,
                 account=event.account, opened_line=line, last_ts=event.ts, last_line=line,
+                won_at=event.ts if self._kind(event.stage) == "won" else None,
             )
             return
         deal = self.deals[event.deal_id or ""]
         deal.version += 1
         deal.last_ts, deal.last_line = event.ts, line
         if isinstance(event, StageChanged):
+            if self._kind(event.stage) != "won":
+                deal.won_at = None
+            elif self._kind(deal.stage) != "won":
+                deal.won_at = event.ts
             deal.stage = event.stage
         elif isinstance(event, AmountChanged):
             deal.amount = event.amount
@@ -126,9 +169,20 @@ class LedgerState:
             for part in event.parts:
                 self.deals[part.deal] = replace(
                     deal, deal=part.deal, amount=part.amount, priority=part.priority,
-                    close_date=part.close_date or deal.close_date, opened_line=line, last_line=line,
+                    close_date=part.close_date_from(deal.close_date), opened_line=line, last_line=line,
                     version=1, next_action=None, due=None, split_line=None,
                 )
+
+    def apply_settings(self, event: SettingsChanged) -> None:
+        for name, value in event.named().items():
+            if value is None:
+                self.settings.pop(name, None)
+            else:
+                self.settings[name] = value
+
+    def _kind(self, stage: str) -> str | None:
+        known = self.stages.get(stage)
+        return known.kind if known else None
 
     @property
     def owners(self) -> set[str]:

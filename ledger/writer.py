@@ -9,13 +9,15 @@ import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from collections.abc import Callable
 from typing import Protocol
 
 import msgspec
 from ulid import ULID
 
+from ledger.calendar import MAX_AHEAD, UTC, zone
 from ledger.events import Event, encode_event
-from ledger.problems import Conflict, LedgerError
+from ledger.problems import Conflict, LedgerError, Unchanged
 from ledger.reader import LedgerRead, read_bytes, read_ledger, referenced, side_file
 from ledger.state import LedgerState
 
@@ -80,9 +82,30 @@ def new_id() -> str:
     return str(ULID())
 
 
+Clock = Callable[[], dt.datetime]
+
+
 def now() -> dt.datetime:
-    """The current moment in the machine's local offset."""
-    return dt.datetime.now().astimezone()
+    """The current moment, in UTC: never in the machine's own offset, which says nothing of the ledger's."""
+    return dt.datetime.now(UTC)
+
+
+def stamp_time(state: LedgerState, clock: dt.datetime) -> dt.datetime:
+    """The ts a writer stamps: its clock, or the last line's ts when the clock is behind it, written in
+    the ledger's time zone (else in the offset of its last line; UTC for an empty ledger)."""
+    last = state.last_ts
+    moment = clock if last is None or clock >= last else last
+    if state.tz is not None:
+        return moment.astimezone(zone(state.tz))
+    return moment.astimezone(last.tzinfo if last is not None else UTC)
+
+
+def too_far_ahead(ts: dt.datetime, clock: dt.datetime) -> str | None:
+    """Why a given ts may not be written (more than 5 minutes past the writer's clock), or None."""
+    if ts - clock <= MAX_AHEAD:
+        return None
+    return (f"ts {ts.isoformat()} is more than 5 minutes past this machine's clock ({clock.isoformat()}); "
+            "one line stamped ahead would block every later change. Check --ts, or this machine's clock")
 
 
 class LedgerWriter:
@@ -104,17 +127,32 @@ class LedgerWriter:
         self._seen_file = (0, 0)  # st_dev, st_ino of the file read: a replaced file is read again
         self._seed_hint: tuple[int, int, int] | None = None  # st_dev, st_ino, end of the source's last fold
 
-    def append(self, event: Event, *, expect_version: int | None = None) -> Appended:
-        """Append `event`, or raise LedgerError (Conflict for a stale version); nothing is written on refusal."""
-        return self._append(event, expect_version, self.source)
+    def append(self, event: Event, *, expect_version: int | None = None, clock: Clock | None = None) -> Appended:
+        """Append `event`, or raise LedgerError (Conflict for a stale version); nothing is written on refusal.
 
-    def _append(self, event: Event, expect_version: int | None, source: StateSource | None) -> Appended:
+        With a `clock`, the writer stamps the event's ts itself, under the lock (stamp_time), and refuses
+        when the ledger's last line is more than 5 minutes past that clock; without one, the event's own
+        ts is written as given (a caller taking a ts from a person checks it with too_far_ahead first).
+        """
+        return self._append(event, expect_version, self.source, clock)
+
+    def _append(self, event: Event, expect_version: int | None, source: StateSource | None,
+                clock: Clock | None = None) -> Appended:
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
             ledger = self._catch_up(fd, event, source)
             _refuse_broken(ledger)
-            event = _after_last(event, ledger)
+            if clock is not None:
+                moment = clock()
+                event = msgspec.structs.replace(event, ts=stamp_time(ledger.state, moment))
+                if too_far_ahead(event.ts, moment) is not None:
+                    raise LedgerError(
+                        f"refused: the ledger's last line is stamped {event.ts.isoformat()}, more than 5 minutes "
+                        f"past this machine's clock ({moment.isoformat()}), and nothing may be written before it; "
+                        "nothing was written. If that line is wrong, `dealbook salvage` writes a new ledger without it")
+            else:
+                event = _after_last(event, ledger)
             _check(ledger, event, expect_version)
             set_aside = _set_aside_cut_tail(fd, self.path, ledger, self.ops)
             line = encode_event(event)
@@ -232,6 +270,7 @@ def append_event(
     expect_version: int | None = None,
     ops: FileOps = SYSTEM,
     source: StateSource | None = None,
+    clock: Clock | None = None,
 ) -> Appended:
     """Append one event to the ledger at `path`.
 
@@ -240,20 +279,24 @@ def append_event(
     keystroke). A `source` (the query cache) spares that first read: while the shared writer holds
     no fold, each append starts from the source's instead. The source is used for this call only,
     so the shared writer never outlives, nor mixes, the sources of its callers.
-    Given other `ops` (tests), a one-off writer is used.
+    Given other `ops` (tests), a one-off writer is used. With a `clock`, the ts is stamped under the
+    lock (LedgerWriter.append).
     """
     if ops is not SYSTEM:
-        return LedgerWriter(path, ops, source).append(event, expect_version=expect_version)
+        return LedgerWriter(path, ops, source).append(event, expect_version=expect_version, clock=clock)
     key = Path(os.path.abspath(path))
     with _writers_lock:
         writer = _writers.get(key)
         if writer is None:
             writer = _writers[key] = LedgerWriter(key)
-        return writer._append(event, expect_version, source)
+        return writer._append(event, expect_version, source, clock)
 
 
 def stamp(event_type: type[Event], /, **fields: object) -> Event:
-    """An event of `event_type` with a fresh id and ts = now, unless given."""
+    """An event of `event_type` with a fresh id and ts = now (UTC), unless given.
+
+    A writer given a clock stamps the final ts itself, in the ledger's time zone.
+    """
     fields.setdefault("id", new_id())
     fields.setdefault("ts", now())
     try:
@@ -273,7 +316,7 @@ def _refuse_broken(ledger: LedgerRead) -> None:
 
 
 def _after_last(event: Event, ledger: LedgerRead) -> Event:
-    """A ts generated a moment before the ledger's last line (another machine's clock) moves up to it."""
+    """A ts generated a moment before the ledger's last line (another writer's clock) moves up to it."""
     last = ledger.state.last_ts
     if last is not None and event.ts < last and (last - event.ts) < dt.timedelta(seconds=5):
         return msgspec.structs.replace(event, ts=last)
@@ -284,16 +327,17 @@ def _check(ledger: LedgerRead, event: Event, expect_version: int | None) -> None
     reason = ledger.state.problem_with(event)
     if reason is not None:
         raise LedgerError(f"refused: {reason}; nothing was written")
-    if expect_version is None:
-        return
+    same = ledger.state.changes_nothing(event)
     deal = ledger.state.deals.get(event.deal_id or "")
     version = deal.version if deal else 0
-    if version != expect_version:
+    if expect_version is not None and version != expect_version:
         where = f" (last changed on line {deal.last_line})" if deal else ""
         raise Conflict(
             f"conflict: deal {event.deal_id!r} is at version {version}{where}, you expected {expect_version}: "
             "it changed since you last saw it. Nothing was written; reload the deal and decide again."
         )
+    if same is not None:
+        raise Unchanged(f"nothing to do: {same}; nothing was written")
 
 
 def _set_aside_cut_tail(fd: int, path: Path, ledger: LedgerRead, ops: FileOps) -> int:

@@ -8,7 +8,8 @@
     store.calibrate(as_of=None)                                                      # -> list[StageCalibration]
 
 Moments are aware datetimes, or `--as-of` texts read by store.as_of (a bare date is the end of that
-day in the offset of the ledger's last line); periods are YYYY-MM or YYYY-Qn (parse_period).
+day in the ledger's time zone, else in the offset of its last line); periods are YYYY-MM, YYYY-Qn or
+YYYY (parse_period). Money is Decimal.
 """
 
 from queries.model import (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import duckdb
 import msgspec
@@ -14,7 +15,7 @@ from queries.moments import epoch_us, period_bounds
 
 class _Bucket(msgspec.Struct):
     cause: str
-    amount: float
+    amount: Decimal
 
 
 _buckets = msgspec.json.Decoder(list[_Bucket])
@@ -22,7 +23,7 @@ _deals = msgspec.json.Decoder(list[DealChange])
 
 
 def changes(cur: duckdb.DuckDBPyConnection, period: str, start_at: dt.datetime, end_at: dt.datetime,
-            owner: str | None) -> Changes:
+            owner: str | None, zoned: bool = False) -> Changes:
     """The waterfall of `period`'s progress from `start_at` to `end_at` (see changes.sql)."""
     if end_at < start_at:
         raise ValueError(f"--from {start_at.isoformat()} is after --to {end_at.isoformat()}")
@@ -31,13 +32,13 @@ def changes(cur: duckdb.DuckDBPyConnection, period: str, start_at: dt.datetime, 
     start, end, buckets_json, deals_json = sqlfiles.run(
         cur, "changes", t1=epoch_us(start_at), today1=start_at.date(), t2=epoch_us(end_at), today2=end_at.date(),
         off2_us=int(offset.total_seconds()) * 1_000_000, period=period, p_start=first, p_end=last, owner=owner,
-        use_snapshot=False, t_us=epoch_us(end_at),
+        use_snapshot=False, t_us=epoch_us(end_at), zoned=zoned,
     ).fetchone()
     amounts = {bucket.cause: bucket.amount for bucket in _buckets.decode(buckets_json)}
     order = {cause: i for i, cause in enumerate(CAUSES)}
     deals = sorted(_deals.decode(deals_json), key=lambda d: (order.get(d.cause, len(order)), -abs(d.amount), d.deal))
     return Changes(
         period=period, owner=owner, start=start, end=end,
-        buckets={cause: amounts.get(cause, 0.0) for cause in CAUSES}, deals=deals,
+        buckets={cause: amounts.get(cause, Decimal(0)) for cause in CAUSES}, deals=deals,
         start_as_of=start_at, end_as_of=end_at,
     )

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import duckdb
 import msgspec
 
 from queries import sqlfiles
-from queries.model import DealRow, Forecast, ForecastDeal
-from queries.moments import days_left, epoch_us, month_of, period_bounds
+from queries.model import DealRow, Forecast, ForecastDeal, ratio
+from queries.moments import days_left, epoch_us, month_of, months_in, period_bounds
 
 # the SQL hands lists of rows over as JSON: msgspec builds the structs far faster than Python loops
 _deals = msgspec.json.Decoder(list[ForecastDeal])
@@ -24,19 +25,24 @@ def moment_params(as_of: dt.datetime, period: str) -> dict[str, object]:
     """
     first, last = period_bounds(period)
     return {"t_us": epoch_us(as_of), "today": as_of.date(), "period": period, "p_start": first, "p_end": last,
-            "use_snapshot": True}
+            "use_snapshot": True, "months": months_in(period)}
 
 
 def forecast(cur: duckdb.DuckDBPyConnection, period: str, as_of: dt.datetime, owner: str | None = None,
-             big_at: float | None = None, snapshot: object = None) -> Forecast:
-    """The forecast on this cursor's `events` (`snapshot` is ignored: the SQL checks the snapshot itself)."""
+             big_at: Decimal | None = None, snapshot: object = None) -> Forecast:
+    """The forecast on this cursor's `events` (`snapshot` is ignored: the SQL checks the snapshot itself).
+
+    `as_of` is written in the calendar of the moment: its date is *today*.
+    """
     row = sqlfiles.run(cur, "forecast", owner=owner, big_at=big_at, **moment_params(as_of, period)).fetchone()
-    target, won, progress, needed, chance, on_track, coverage, threshold, deals, promotions = row
+    target, won, progress, needed, covered, on_track, threshold, deals, promotions = row
+    # the shares from the exact figures, in Python, as the carried forecast (instant.py) computes them
+    chance, coverage = ratio(progress, target), ratio(covered, target)
     first, last = period_bounds(period)
     return Forecast(
         period=period, as_of=as_of, owner=owner, target=target, won=won, progress=progress, needed=needed,
         chance=chance, on_track=on_track, coverage=coverage, deals=_deals.decode(deals),
-        promotions=promotions, big_at=threshold if threshold is not None else 0.0,
+        promotions=promotions, big_at=threshold,
         period_start=first, period_end=last, days_left=days_left(period, as_of.date()),
     )
 

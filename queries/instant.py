@@ -16,6 +16,8 @@ import bisect
 import datetime as dt
 from collections.abc import Mapping, Sequence
 
+from decimal import Decimal
+
 import msgspec
 
 from ledger.events import (
@@ -28,7 +30,7 @@ from ledger.events import (
     StageChanged,
 )
 from ledger.stages import Stage
-from queries.model import Forecast, ForecastDeal
+from queries.model import Forecast, ForecastDeal, ratio
 
 _RANK = {"must": 0, "should": 1, "could": 2}
 
@@ -40,12 +42,14 @@ def advance(forecast: Forecast, events: Sequence[tuple[Event, int | None]],
     `stages` is the stage table in force (the events must not change it).
     """
     deals = list(forecast.deals)  # in the forecast's order (_order): kept so, one deal moved at a time
-    today = forecast.as_of.date()
+    today = forecast.as_of.date()  # as_of is written in the ledger's calendar
     as_of = forecast.as_of
+    zone = as_of.tzinfo
     for event, version in events:
-        if event.ts < as_of or event.ts.date() != today:
+        moment = event.ts.astimezone(zone)
+        if moment < as_of or moment.date() != today:
             return None  # another day: every deal's lead time and idle days move
-        as_of = event.ts
+        as_of = moment
         at = next((i for i, d in enumerate(deals) if d.deal == event.deal_id), None)
         if at is None:
             return None  # not listed here (lost, closed earlier, another owner's, new): the engine knows it
@@ -54,7 +58,7 @@ def advance(forecast: Forecast, events: Sequence[tuple[Event, int | None]],
         if changed is None:
             return None
         changed = msgspec.structs.replace(changed, version=version if version is not None else deal.version + 1,
-                                          days_since_change=(today - event.ts.date()).days)
+                                          days_since_change=0)
         if _listed(changed, forecast.owner):
             bisect.insort(deals, changed, key=_order)
     return _summed(forecast, deals, as_of)
@@ -92,9 +96,9 @@ def _changed(deal: ForecastDeal, event: Event, forecast: Forecast, stages: Mappi
     assert period_end is not None
     counts = (stage.kind == "open" and today + dt.timedelta(days=stage.lead_days) <= period_end
               and (deal.close_date is None or deal.close_date <= period_end))
-    # big_at is 0 when there is no threshold (no target): then nothing is big
+    # big_at is None when there is no threshold (no target): then nothing is big
     return replace(deal, estimated_value=deal.amount * stage.rate, counts=counts,
-                   big=forecast.big_at > 0 and deal.amount >= forecast.big_at)
+                   big=forecast.big_at is not None and deal.amount >= forecast.big_at)
 
 
 def _within(day: dt.date, forecast: Forecast) -> bool:
@@ -108,13 +112,13 @@ def _listed(deal: ForecastDeal, owner: str | None) -> bool:
     return deal.stage_kind in ("open", "inactive") or deal.won_in_period
 
 
-def _order(deal: ForecastDeal) -> tuple[int, float, str]:
+def _order(deal: ForecastDeal) -> tuple[int, Decimal, str]:
     return _RANK.get(deal.priority, 3), -deal.estimated_value, deal.deal
 
 
 def _summed(forecast: Forecast, deals: list[ForecastDeal], as_of: dt.datetime) -> Forecast:
     target = forecast.target
-    won = must_value = must_open = 0.0
+    won = must_value = must_open = Decimal(0)
     for d in deals:
         if d.won_in_period:
             won += d.amount
@@ -124,10 +128,10 @@ def _summed(forecast: Forecast, deals: list[ForecastDeal], as_of: dt.datetime) -
             if d.stage_kind == "open":
                 must_open += d.amount
     progress = won + must_value
-    needed = target - progress
+    needed = target - progress if target is not None else None
     promotions: list[str] = []
-    if needed > 0:
-        covered = 0.0
+    if needed is not None and needed > 0:
+        covered = Decimal(0)
         for d in deals:  # should-haves, then could-haves, largest estimated value first
             if d.priority != "must" and d.counts:
                 if covered >= needed:
@@ -136,6 +140,6 @@ def _summed(forecast: Forecast, deals: list[ForecastDeal], as_of: dt.datetime) -
                 covered += d.estimated_value
     return msgspec.structs.replace(
         forecast, as_of=as_of, won=won, progress=progress, needed=needed,
-        chance=progress / target if target != 0 else None, on_track=needed <= 0,
-        coverage=(won + must_open) / target if target != 0 else None, deals=deals, promotions=promotions,
+        chance=ratio(progress, target), on_track=needed <= 0 if needed is not None else None,
+        coverage=ratio(won + must_open, target), deals=deals, promotions=promotions,
     )

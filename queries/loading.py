@@ -8,18 +8,19 @@ from typing import Any
 import duckdb
 import msgspec
 
-from ledger import Deal, DealSplit, Event, LedgerState, Stage
+from ledger import Deal, DealSplit, Event, LedgerState, Stage, decode_event
 from ledger.reader import referenced  # noqa: F401  (the Store reads it from here)
 from queries import sqlfiles
-from queries.moments import from_epoch_us
+from queries.moments import epoch_us, from_epoch_us
 
 _encoder = msgspec.json.Encoder()
 
 PART_FIELDS = ("line", "sub", "deal", "parent", "name", "owner", "account", "stage", "amount", "priority",
-               "close_date")
+               "close_date", "won_us", "won_own_day")
 
 
-def chunk_params(events: Sequence[Event], lines: Sequence[int], state: LedgerState) -> dict[str, Any]:
+def chunk_params(events: Sequence[Event], lines: Sequence[int], state: LedgerState,
+                 tz: str | None = None) -> dict[str, Any]:
     """The parameters of stage_chunk.sql and stage_parts.sql for these accepted events.
 
     Each event goes to DuckDB as its msgspec encoding, parsed there by json_transform with a fixed
@@ -30,7 +31,8 @@ def chunk_params(events: Sequence[Event], lines: Sequence[int], state: LedgerSta
       - re-encoded NDJSON in a temporary file + read_json(columns=...): 7.1 s;
       - one Python list per column, unnest()ed: 25 s.
     `state` is the reader's fold after the events: a split parent takes no event after its split,
-    so its fields there are its fields at the split, which its parts inherit.
+    so its fields there are its fields at the split, which its parts inherit (its won moment too).
+    `tz`: the ledger's time zone after these events, in which each row's `day` is read.
     """
     # one string, split by DuckDB: cheaper than a million Python strings
     encoded = _encoder.encode_lines(events)[:-1].decode()
@@ -42,10 +44,12 @@ def chunk_params(events: Sequence[Event], lines: Sequence[int], state: LedgerSta
         for sub, part in enumerate(event.parts, start=1):
             for field, value in zip(PART_FIELDS, (
                 line, sub, part.deal, event.deal, parent.name, parent.owner, parent.account, parent.stage,
-                part.amount, part.priority, part.close_date if part.close_date is not None else parent.close_date,
+                part.amount, part.priority, part.close_date_from(parent.close_date),
+                epoch_us(parent.won_at) if parent.won_at is not None else None,
+                parent.won_at.date() if parent.won_at is not None else None,
             )):
                 parts[field].append(value)
-    return {"lines": list(lines), "json": encoded, **{f"part_{k}": v for k, v in parts.items()}}
+    return {"lines": list(lines), "json": encoded, "tz": tz, **{f"part_{k}": v for k, v in parts.items()}}
 
 
 def insert_chunk(cur: duckdb.DuckDBPyConnection, table: str, params: dict[str, Any]) -> None:
@@ -56,7 +60,7 @@ def insert_chunk(cur: duckdb.DuckDBPyConnection, table: str, params: dict[str, A
     """
     sqlfiles.run(cur, "stage_chunk", **params)
     sqlfiles.run(cur, "stage_parts", **params)
-    cur.execute(f"INSERT INTO {table} {sqlfiles.sql('load_rows')}")
+    cur.execute(f"INSERT INTO {table} {sqlfiles.sql('load_rows')}", {"tz": params["tz"]})
     cur.execute("DROP TABLE temp.chunk_json")
     cur.execute("DROP TABLE temp.chunk_parts")
 
@@ -102,6 +106,10 @@ def resume_base(cur: duckdb.DuckDBPyConnection) -> LedgerState:
         "GROUP BY owner, period ORDER BY first"
     ).fetchall():
         state.targets[(period, owner)] = amount
+    for (settings,) in cur.execute(
+        "SELECT settings FROM events WHERE type = 'settings_changed' ORDER BY seq"
+    ).fetchall():
+        state.apply_settings(decode_event(settings))
     return state
 
 
@@ -118,7 +126,7 @@ def resume_state(cur: duckdb.DuckDBPyConnection, ids: set[str], deals: set[str],
         state = resume_base(cur)
     else:
         state = LedgerState(last_ts=base.last_ts, stages=dict(base.stages), targets=dict(base.targets),
-                            events=base.events, first_ts=base.first_ts)
+                            events=base.events, first_ts=base.first_ts, settings=dict(base.settings))
     if state.last_ts is None:
         return state
     if ids:
@@ -129,12 +137,13 @@ def resume_state(cur: duckdb.DuckDBPyConnection, ids: set[str], deals: set[str],
     if deals:
         for row in sqlfiles.run(cur, "deal_heads", deals=sorted(deals)).fetchall():
             (deal, name, owner, stage, amount, priority, close_date, account, opened_line, version,
-             last_us, last_offset, last_line, next_action, due, split_line) = row
+             last_us, last_offset, last_line, next_action, due, split_line, won_us, won_offset) = row
             state.deals[deal] = Deal(
                 deal=deal, name=name, owner=owner, stage=stage, amount=amount, priority=priority,
                 close_date=close_date, account=account, opened_line=opened_line, version=version,
                 last_ts=from_epoch_us(last_us, last_offset), last_line=last_line,
                 next_action=next_action, due=due, split_line=split_line,
+                won_at=from_epoch_us(won_us, won_offset) if won_us is not None else None,
             )
     return state
 

@@ -2,7 +2,8 @@
 
 These are the shapes of `dealbook forecast|replay|changes|calibrate --json`:
 `msgspec.to_builtins(result)` is the JSON document scripts rely on, so a field
-renamed here is a breaking change.
+renamed here is a breaking change. Money is `Decimal` (exact, written as a JSON number); shares
+(chance, coverage) are ratios, floats.
 
 The structs a result holds by the thousand are `gc=False` (they hold only text, numbers, dates and
 lists of text, so they can never be part of a reference cycle): the garbage collector then does not
@@ -12,8 +13,11 @@ walk 10k board deals on every full collection, which cost the board 150 ms pause
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import msgspec
+
+from ledger.money import tidy
 
 
 class DealRow(msgspec.Struct, frozen=True, kw_only=True, gc=False):
@@ -25,7 +29,7 @@ class DealRow(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     account: str | None
     stage: str
     stage_kind: str  # open | won | lost | inactive
-    amount: float
+    amount: Decimal
     priority: str  # must | should | could
     close_date: dt.date | None
     next_action: str | None
@@ -43,8 +47,8 @@ class ForecastDeal(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     owner: str
     stage: str
     priority: str
-    amount: float
-    estimated_value: float  # amount x the stage's rate
+    amount: Decimal
+    estimated_value: Decimal  # amount x the stage's rate, exact
     counts: bool  # can close in the period (open stage, lead time and close date fit)
     big: bool  # amount >= the big-deal threshold
     # Board extras, beyond the JSON contract of the issue (additive):
@@ -64,16 +68,16 @@ class Forecast(msgspec.Struct, frozen=True, kw_only=True):
     period: str  # YYYY-MM or YYYY-Qn
     as_of: dt.datetime
     owner: str | None
-    target: float  # 0 when no target is set
-    won: float
-    progress: float
-    needed: float
-    chance: float | None  # None when the target is 0
-    on_track: bool
-    coverage: float | None  # None when the target is 0
+    target: Decimal | None  # None: no target (docs/method.md, "Targets")
+    won: Decimal
+    progress: Decimal
+    needed: Decimal | None  # None without a target
+    chance: float | None  # progress / target; None without a target (or a target of 0)
+    on_track: bool | None  # needed <= 0; None without a target, never "on track"
+    coverage: float | None  # None without a target (or a target of 0)
     deals: list[ForecastDeal]
-    promotions: list[str]  # deal ids, in the order METHOD.md gives
-    big_at: float = 0.0  # the big-deal threshold used
+    promotions: list[str]  # deal ids, in the order the method gives
+    big_at: Decimal | None = None  # the big-deal threshold used; None: nothing is big
     period_start: dt.date | None = None
     period_end: dt.date | None = None
     days_left: int = 0  # days of the period after today (today excluded)
@@ -83,12 +87,12 @@ class ReplayDay(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """The forecast as it stood at the end of one day of the period."""
 
     date: dt.date
-    progress: float
-    needed: float
-    chance: float | None  # None when that day's target is 0
-    error: float  # progress - actual: positive ran high, negative ran low
-    target: float = 0.0  # the view's target that day
-    won: float = 0.0
+    progress: Decimal
+    needed: Decimal | None  # None without a target that day
+    chance: float | None  # None without a target that day
+    error: Decimal  # progress - actual: positive ran high, negative ran low
+    target: Decimal | None = None  # the view's target that day
+    won: Decimal = Decimal(0)
 
 
 class Checkpoint(msgspec.Struct, frozen=True, kw_only=True):
@@ -96,7 +100,7 @@ class Checkpoint(msgspec.Struct, frozen=True, kw_only=True):
 
     day: int  # 7, 14 or 21
     date: dt.date
-    error: float
+    error: Decimal
     share: float | None  # error / actual; None when actual is 0
     verdict: str  # high | low | exact (within half a cent)
 
@@ -106,8 +110,8 @@ class Replay(msgspec.Struct, frozen=True, kw_only=True):
 
     period: str
     owner: str | None
-    target: float  # as of the end of the period (or now)
-    actual: float  # won as of the end of the period (or now, if it has not ended)
+    target: Decimal | None  # as of the end of the period (or now); None: no target
+    actual: Decimal  # won as of the end of the period (or now, if it has not ended)
     days: list[ReplayDay]
     checkpoints: list[Checkpoint]
     first_visible: dt.date | None  # from this day on, every day's verdict matched the outcome
@@ -131,7 +135,7 @@ class DealChange(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     name: str
     owner: str
     cause: str  # one of CAUSES
-    amount: float  # its change in progress from that cause
+    amount: Decimal  # its change in progress from that cause
     events: list[str] = []  # the ids of the events that caused it (none for ran_out_of_time)
 
 
@@ -140,9 +144,9 @@ class Changes(msgspec.Struct, frozen=True, kw_only=True):
 
     period: str
     owner: str | None
-    start: float  # progress as of start_as_of
-    end: float  # progress as of end_as_of
-    buckets: dict[str, float]  # cause -> amount, every cause of CAUSES, in that order
+    start: Decimal  # progress as of start_as_of
+    end: Decimal  # progress as of end_as_of
+    buckets: dict[str, Decimal]  # cause -> amount, every cause of CAUSES, in that order
     deals: list[DealChange]  # by cause, then largest change first
     start_as_of: dt.datetime | None = None
     end_as_of: dt.datetime | None = None
@@ -152,7 +156,7 @@ class StageCalibration(msgspec.Struct, frozen=True, kw_only=True):
     """A stage's configured rate and lead time beside what the ledger's own history shows."""
 
     stage: str
-    rate: float  # configured
+    rate: Decimal  # configured
     measured_rate: float | None  # of the closed deals that ever reached the stage, the share won
     lead_days: int  # configured
     measured_lead_days: float | None  # median days from first reaching the stage to the won date
@@ -160,3 +164,26 @@ class StageCalibration(msgspec.Struct, frozen=True, kw_only=True):
     won_deals: int = 0  # of which won (measured_lead_days rests on them)
     kind: str = "open"
     position: int = 0
+
+
+def ratio(part: Decimal, whole: Decimal | None) -> float | None:
+    """part / whole as a share (a ratio, not money: a float), None without a whole."""
+    return float(part / whole) if whole else None
+
+
+_json = msgspec.json.Encoder(decimal_format="number")
+
+
+def _tidied(value: object) -> object:
+    if isinstance(value, Decimal):
+        return tidy(value)
+    if isinstance(value, dict):
+        return {key: _tidied(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_tidied(item) for item in value]
+    return value
+
+
+def to_json(result: object) -> bytes:
+    """A result as the JSON document of `--json`: money as exact JSON numbers (100.1, never 100.09999...)."""
+    return _json.encode(_tidied(msgspec.to_builtins(result, builtin_types=(Decimal,))))

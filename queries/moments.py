@@ -8,7 +8,7 @@ import re
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _MICROSECOND = dt.timedelta(microseconds=1)
-_PERIOD = re.compile(r"^(\d{4})-(?:(0[1-9]|1[0-2])|Q([1-4]))$")
+_PERIOD = re.compile(r"^(\d{4})(?:-(?:(0[1-9]|1[0-2])|Q([1-4])))?$")
 
 
 class MomentError(ValueError):
@@ -51,10 +51,10 @@ def parse_as_of(text: str | None, tz: dt.tzinfo, now: dt.datetime | None = None)
 
 
 def parse_period(text: str) -> str:
-    """`2026-10` or `2026-q4` to the period's canonical name; raises MomentError otherwise."""
+    """`2026-10`, `2026-q4` or `2026` to the period's canonical name; raises MomentError otherwise."""
     value = text.strip().upper()
-    if not _PERIOD.match(value):
-        raise MomentError(f"period must be YYYY-MM or YYYY-Qn, such as 2026-10 or 2026-Q4, not {text!r}")
+    if not _PERIOD.match(value) or value[:4] == "0000":
+        raise MomentError(f"period must be YYYY-MM, YYYY-Qn or YYYY, such as 2026-10, 2026-Q4 or 2027, not {text!r}")
     return value
 
 
@@ -66,9 +66,19 @@ def period_bounds(period: str) -> tuple[dt.date, dt.date]:
     if match.group(3):
         first_month = 3 * int(match.group(3)) - 2
         last_month = first_month + 2
-    else:
+    elif match.group(2):
         first_month = last_month = int(match.group(2))
+    else:
+        first_month, last_month = 1, 12
     return dt.date(year, first_month, 1), dt.date(year, last_month, calendar.monthrange(year, last_month)[1])
+
+
+def months_in(period: str) -> list[str]:
+    """The months of a quarter or a year, whose targets add up when it has none of its own; [] for a month."""
+    first, last = period_bounds(period)
+    if first.month == last.month:
+        return []
+    return [f"{first.year:04d}-{month:02d}" for month in range(first.month, last.month + 1)]
 
 
 def month_of(day: dt.date) -> str:

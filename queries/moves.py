@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
@@ -41,7 +42,7 @@ def _listed(board: Board, deal: str) -> ForecastDeal:
                         "(an open, inactive or won deal of the view): check the id")
 
 
-def big_to_should(board: Board, big_at: float | None = None) -> list[Event]:
+def big_to_should(board: Board, big_at: Decimal | None = None) -> list[Event]:
     """Every open must-have big deal to should-have (big: amount >= big_at, else the forecast's threshold)."""
     def is_big(deal: ForecastDeal) -> bool:
         return deal.amount >= big_at if big_at is not None else deal.big
@@ -79,7 +80,7 @@ def promote(board: Board) -> list[Event]:
     return [hypothetical(PriorityChanged, deal=deal, priority="must") for deal in board.forecast.promotions]
 
 
-def change_stage(board: Board, stage: str, rate: float | None = None, lead_days: int | None = None) -> list[Event]:
+def change_stage(board: Board, stage: str, rate: Decimal | None = None, lead_days: int | None = None) -> list[Event]:
     """A stage's conversion rate or lead time changed, its position and kind kept."""
     current = board.stages.get(stage)
     if current is None:
@@ -89,7 +90,7 @@ def change_stage(board: Board, stage: str, rate: float | None = None, lead_days:
                          position=current.position, kind=current.kind)]
 
 
-def set_target(board: Board, amount: float) -> list[Event]:
+def set_target(board: Board, amount: Decimal) -> list[Event]:
     """The view's target for the period (the team's, or the owner's shown)."""
     owner = {"owner": board.forecast.owner} if board.forecast.owner else {}
     return [hypothetical(TargetSet, period=board.forecast.period, amount=amount, **owner)]
@@ -99,17 +100,17 @@ def set_target(board: Board, amount: float) -> list[Event]:
 
 
 def board_of(store: Any, scenario: Sequence[Event], period: str, as_of: dt.datetime, owner: str | None = None,
-             big_at: float | None = None) -> Board:
+             big_at: Decimal | None = None) -> Board:
     """The forecast and stage table as of T, with the scenario laid over the ledger."""
     with overlay(store, scenario, as_of) as (cur, _):
-        forecast = forecasting.forecast(cur, period, as_of, owner, big_at)
+        forecast = forecasting.forecast(cur, period, as_of, owner, store.big_at(big_at))
         stages = {stage: Stage(rate, lead_days, position, kind) for stage, rate, lead_days, position, kind
                   in sqlfiles.run(cur, "stage_table", t_us=epoch_us(as_of)).fetchall()}
     return Board(forecast, stages)
 
 
 def apply_moves(store: Any, scenario: Sequence[Event], moves: Sequence[Move], period: str, as_of: dt.datetime,
-                owner: str | None = None, big_at: float | None = None) -> list[Event]:
+                owner: str | None = None, big_at: Decimal | None = None) -> list[Event]:
     """The scenario followed by each move's events; promotions after a slip see the slip."""
     events = list(scenario)
     for move in moves:

@@ -7,6 +7,7 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from decimal import Decimal
 
 import msgspec
 
@@ -15,7 +16,7 @@ from ledger.events import EVENT_TYPES, AnyEvent
 from ledger.problems import quote
 from queries.scenarios import PLACEHOLDER_ID, PLACEHOLDER_TS, ScenarioError, Staged, label
 
-_encoder = msgspec.json.Encoder()
+_encoder = msgspec.json.Encoder(decimal_format="number")
 
 
 def read_scenario(path: str | os.PathLike[str]) -> list[Event]:
@@ -66,7 +67,7 @@ def scenario_lines(events: Sequence[Event]) -> bytes:
     """The events as a scenario file: one per line, the ledger's format without id and ts."""
     out = bytearray()
     for event in events:
-        obj = msgspec.to_builtins(event)
+        obj = msgspec.to_builtins(event, builtin_types=(Decimal,))
         obj.pop("id", None)
         obj.pop("ts", None)
         out += _encoder.encode(obj) + b"\n"

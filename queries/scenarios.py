@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+from decimal import Decimal
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -60,10 +61,10 @@ class Contribution(msgspec.Struct, frozen=True, kw_only=True):
 
     priority: str
     stage: str
-    amount: float
-    estimated_value: float
+    amount: Decimal
+    estimated_value: Decimal
     counts: bool  # can close in the period
-    counted: float  # its part of progress: the amount if won in the period, the estimated value of a counting must
+    counted: Decimal  # its part of progress: the amount if won in the period, the estimated value of a counting must
     promotion: bool  # among the promotions the method proposes
 
 
@@ -75,7 +76,7 @@ class ChangedDeal(msgspec.Struct, frozen=True, kw_only=True):
     owner: str
     before: Contribution | None
     after: Contribution | None
-    change: float  # after.counted - before.counted: its change of progress
+    change: Decimal  # after.counted - before.counted: its change of progress
 
 
 class WhatIf(msgspec.Struct, frozen=True, kw_only=True):
@@ -163,7 +164,7 @@ def state_at(cur: duckdb.DuckDBPyConnection, as_of: dt.datetime, scenario: Seque
             )
         for deal, (opened, latest, split) in lines.items():
             if split is not None and deal not in state.deals:
-                state.deals[deal] = Deal(deal=deal, name="", owner="", stage="", amount=0.0, priority="must",
+                state.deals[deal] = Deal(deal=deal, name="", owner="", stage="", amount=Decimal(0), priority="must",
                                          close_date=None, account=None, opened_line=opened, last_line=latest,
                                          split_line=split)
     return state, int(last[1])
@@ -236,17 +237,17 @@ def stage(store: Any, scenario: Sequence[Event], as_of: str | dt.datetime | None
 
 def scenario_forecast(store: Any, scenario: Sequence[Event], period: str | None = None,
                       as_of: str | dt.datetime | None = None, owner: str | None = None,
-                      big_at: float | None = None) -> tuple[Forecast, list[Staged]]:
+                      big_at: Decimal | None = None) -> tuple[Forecast, list[Staged]]:
     """The period's forecast as of T with the scenario laid over the ledger, and the staged events."""
     moment = _moment(store, as_of)
     period = _period(period, moment)
     with overlay(store, scenario, moment) as (cur, staged):
-        return forecasting.forecast(cur, period, moment, owner, big_at), staged
+        return forecasting.forecast(cur, period, moment, owner, store.big_at(big_at)), staged
 
 
 def what_if(store: Any, scenario: Sequence[Event], period: str | None = None,
             as_of: str | dt.datetime | None = None, owner: str | None = None,
-            big_at: float | None = None, name: str | None = None) -> WhatIf:
+            big_at: Decimal | None = None, name: str | None = None) -> WhatIf:
     """Baseline and scenario forecasts of the period as of T, and each deal whose contribution changed."""
     moment = _moment(store, as_of)
     period = _period(period, moment)
@@ -258,7 +259,7 @@ def what_if(store: Any, scenario: Sequence[Event], period: str | None = None,
 
 def compare(store: Any, scenarios: Sequence[tuple[str, Sequence[Event]]], period: str | None = None,
             as_of: str | dt.datetime | None = None, owner: str | None = None,
-            big_at: float | None = None) -> Comparison:
+            big_at: Decimal | None = None) -> Comparison:
     """Each named scenario against the same baseline, side by side."""
     moment = _moment(store, as_of)
     period = _period(period, moment)
@@ -280,7 +281,7 @@ def contribution(deal: ForecastDeal, forecast: Forecast) -> Contribution:
     elif deal.priority == "must" and deal.counts:
         counted = deal.estimated_value
     else:
-        counted = 0.0
+        counted = Decimal(0)
     return Contribution(priority=deal.priority, stage=deal.stage, amount=deal.amount,
                         estimated_value=deal.estimated_value, counts=deal.counts, counted=counted,
                         promotion=deal.deal in forecast.promotions)
@@ -295,11 +296,11 @@ def changed_deals(baseline: Forecast, scenario: Forecast) -> list[ChangedDeal]:
         old, new = before.get(deal_id), after.get(deal_id)
         was = contribution(old, baseline) if old else None
         now = contribution(new, scenario) if new else None
-        if was == now:
-            continue
+        change = (now.counted if now else Decimal(0)) - (was.counted if was else Decimal(0))
+        if change == 0:
+            continue  # its part of progress is the same: nothing to show (a new promotion shows in the figures)
         shown = new or old
         assert shown is not None
-        change = (now.counted if now else 0.0) - (was.counted if was else 0.0)
         changed.append(ChangedDeal(deal=deal_id, name=shown.name, owner=shown.owner, before=was, after=now,
                                    change=change))
     changed.sort(key=lambda c: (-abs(c.change), c.deal))

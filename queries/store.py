@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+from decimal import Decimal
 import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -12,15 +13,16 @@ from typing import BinaryIO
 
 import duckdb
 
-from ledger import DEFAULT_STAGES, Event, LedgerError, LedgerState, Problem
+from ledger import DEFAULT_STAGES, Calendar, Event, LedgerError, LedgerState, Problem, SettingsChanged, decode_event
+from ledger.calendar import UTC, zone
 from ledger.reader import read_pieces
 from ledger.writer import Resumed
 from queries import cache, calibration, changes, facts, forecasting, loading, replaying, sqlfiles
 from queries.facts import LedgerFacts, ledger_facts
 from queries.model import Changes, DealRow, Forecast, Replay, StageCalibration
-from queries.moments import month_of, parse_as_of, parse_period
+from queries.moments import epoch_us, month_of, parse_as_of, parse_period
 
-LOADER_VERSION = "1"
+LOADER_VERSION = "2"
 CACHE_SUFFIX = ".dealbook-cache.duckdb"
 LOAD_PIECE_BYTES = 16 * 1024 * 1024  # about 115k events of the generated ledgers
 
@@ -56,6 +58,8 @@ class Store:
         self._last: tuple[int, int, int] | None = None  # seq, ts_us, utc_offset of the last row
         self._facts: tuple[tuple[int, int], LedgerFacts] | None = None  # facts() for the coverage it was read at
         self._base: tuple[tuple[int, int], LedgerState] | None = None  # resume_base() for the coverage, likewise
+        self._zones: tuple[tuple[int, int], list[tuple[int, str | None]]] | None = None  # (ts_us, tz) named, likewise
+        self._day_tz: str | None = None  # the zone the rows' `day` is read in: the ledger's latest
         self._con = self._connect()
 
     @classmethod
@@ -80,21 +84,37 @@ class Store:
         self.close()
 
     @contextlib.contextmanager
-    def cursor(self, scenario: Sequence[Event] = ()) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A cursor of its own; with a scenario, its `events` are the ledger's plus those events."""
+    def cursor(self, scenario: Sequence[Event] = (),
+               calendar: Calendar | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor of its own; with a scenario, its `events` are the ledger's plus those events.
+
+        With a `calendar` other than the ledger's latest (a moment before its time zone was set or
+        changed), its `events` read each row's day in that calendar, and the snapshot is not used.
+        """
         cur = self._con.cursor()
         try:
+            shadow = calendar is not None and calendar.tz != self._day_tz
             if scenario:
                 self._overlay(cur, scenario)
+            if shadow:
+                assert calendar is not None
+                self._reread_days(cur, calendar.tz, bool(scenario))
             yield cur
         finally:
             cur.close()
+
+    def _reread_days(self, cur: duckdb.DuckDBPyConnection, tz: str | None, scenario: bool) -> None:
+        rows = "main.ledger_events" + (" UNION ALL SELECT * FROM temp.scenario_events" if scenario else "")
+        cur.execute(f"CREATE OR REPLACE TEMP VIEW events AS SELECT * REPLACE ({_day_sql(tz, 'ts_us', 'own_day')} AS day, "
+                    f"{_day_sql(tz, 'won_us', _own_day_of('won_us'))} AS won_day) FROM (SELECT * FROM {rows})")
+        cur.execute("CREATE TEMP TABLE deal_snapshot AS SELECT * FROM main.deal_snapshot LIMIT 0")
 
     # -- loading -----------------------------------------------------------------------------
 
     def _connect(self) -> duckdb.DuckDBPyConnection:
         if self.cache_path is None:
             return self._prepare(duckdb.connect())
+        # ICU's zone is only for display here: every day is computed in a named zone, or an offset
         try:
             return self._prepare(duckdb.connect(str(self.cache_path)))
         except duckdb.IOException as err:
@@ -155,6 +175,7 @@ class Store:
             if stat.st_size == cov.covered:
                 self._tail_problems = []
                 self._last = self._last_row(cur)
+                self._day_tz = self._resume_base(cur).tz
                 return 0  # the very file the cache was written from, unchanged
         elif cov.covered:
             digest = cache.hash_range(f, 0, cov.covered)
@@ -165,6 +186,7 @@ class Store:
         f.seek(cov.covered)
         fresh = f.read()
         state = self._resume_state(cur, fresh) if cov.covered else LedgerState()
+        self._day_tz = state.tz
         added, end, end_line, problems = 0, cov.covered, cov.next_line, []
         if fresh and digest is None:
             digest = cache.hash_range(f, 0, cov.covered)
@@ -187,8 +209,11 @@ class Store:
             )
             cur.begin()
             try:
+                if state.tz != self._day_tz:  # a new time zone: every day is read again in it
+                    self._redate(cur, state.tz)
                 if read.events:
-                    loading.insert_chunk(cur, "ledger_events", loading.chunk_params(read.events, read.lines, state))
+                    loading.insert_chunk(cur, "ledger_events",
+                                         loading.chunk_params(read.events, read.lines, state, state.tz))
                     loading.update_snapshot(cur)
                 cache.write_meta(cur, self._engine, new)
                 cur.commit()
@@ -196,12 +221,20 @@ class Store:
                 cur.rollback()
                 raise
             self._coverage = new
+            self._day_tz = state.tz
             added += len(read.events)
         if added > 50_000 and self.cache_path is not None:
             cur.execute("CHECKPOINT")  # so that the next open does not replay a large write-ahead log
         self._tail_problems = [p for p in problems if p.line >= end_line]
         self._last = self._last_row(cur)
         return added
+
+    @staticmethod
+    def _redate(cur: duckdb.DuckDBPyConnection, tz: str | None) -> None:
+        """Read every loaded row's day in `tz` (the ledger's new latest time zone), in the open transaction."""
+        cur.execute(f"UPDATE ledger_events SET day = {_day_sql(tz, 'ts_us', 'own_day')}, "
+                    f"won_day = {_day_sql(tz, 'won_us', _own_day_of('won_us'))}")
+        cur.execute(f"UPDATE deal_snapshot SET last_day = {_day_sql(tz, 'last_ts_us', _own_day_of('last_ts_us', 'last_offset'))}")
 
     def _resume_state(self, cur: duckdb.DuckDBPyConnection, fresh: bytes) -> LedgerState:
         ids, deals = loading.referenced(fresh)
@@ -235,6 +268,7 @@ class Store:
         cache.write_meta(cur, self._engine, cache.Coverage())
         cur.commit()
         self._coverage = cache.Coverage()
+        self._day_tz = None
         self._last = self._last_row(cur)
 
     def _overlay(self, cur: duckdb.DuckDBPyConnection, scenario: Sequence[Event]) -> None:
@@ -248,7 +282,7 @@ class Store:
             raise LedgerError("; ".join(refused))
         cur.execute("CREATE TEMP TABLE scenario_events AS SELECT * FROM main.ledger_events LIMIT 0")
         lines = list(range(first_line, first_line + len(scenario)))
-        loading.insert_chunk(cur, "temp.scenario_events", loading.chunk_params(scenario, lines, state))
+        loading.insert_chunk(cur, "temp.scenario_events", loading.chunk_params(scenario, lines, state, self._day_tz))
         cur.execute("CREATE TEMP VIEW events AS SELECT * FROM main.ledger_events "
                     "UNION ALL SELECT * FROM temp.scenario_events")
 
@@ -270,11 +304,54 @@ class Store:
             return cur.execute("SELECT count(*) FROM events WHERE sub = 0").fetchone()[0]
 
     @property
-    def ledger_tz(self) -> dt.timezone:
-        """The offset of the ledger's last line (bare dates are read in it); the machine's when empty."""
+    def last_offset(self) -> dt.timezone:
+        """The offset of the ledger's last line (version 1's calendar reads today in it); UTC when empty."""
         if self._last is None:
-            return dt.timezone(dt.datetime.now().astimezone().utcoffset() or dt.timedelta(0))
+            return UTC
         return dt.timezone(dt.timedelta(seconds=self._last[2]))
+
+    @property
+    def ledger_tz(self) -> dt.tzinfo:
+        """Where the ledger's days are read now: its time zone, else the offset of its last line."""
+        return zone(self._day_tz) if self._day_tz else self.last_offset
+
+    @property
+    def time_zone(self) -> str | None:
+        """The ledger's IANA time zone (its latest settings_changed naming one), or None."""
+        return self._day_tz
+
+    def calendar_at(self, moment: dt.datetime) -> Calendar:
+        """The calendar in force at the moment: the latest time zone named by then (ledger-format.md)."""
+        with self._lock:
+            key = (self._coverage.covered, self._coverage.next_line)
+            if self._zones is None or self._zones[0] != key:
+                named = []
+                with self._con.cursor() as cur:
+                    for ts_us, text in cur.execute(
+                            "SELECT ts_us, settings FROM ledger_events WHERE type = 'settings_changed' ORDER BY seq"
+                    ).fetchall():
+                        event = decode_event(text)
+                        if isinstance(event, SettingsChanged) and "tz" in event.named():
+                            named.append((ts_us, event.tz))
+                self._zones = (key, named)
+            zones = self._zones[1]
+        at = epoch_us(moment)
+        tz = None
+        for ts_us, name in zones:
+            if ts_us > at:
+                break
+            tz = name if isinstance(name, str) else None
+        return Calendar(tz, self.last_offset)
+
+    def settings(self) -> dict[str, object]:
+        """The ledger's settings now (tz, currency, order_value, big_at): those set and not reset."""
+        with self._lock, self.cursor() as cur:
+            return dict(self._resume_base(cur).settings)
+
+    def _local(self, moment: dt.datetime) -> tuple[dt.datetime, Calendar]:
+        """The moment written in the calendar in force then, and that calendar."""
+        calendar = self.calendar_at(moment)
+        return calendar.local(moment), calendar
 
     @staticmethod
     def _last_row(cur: duckdb.DuckDBPyConnection) -> tuple[int, int, int] | None:
@@ -291,12 +368,19 @@ class Store:
             return when
         return parse_as_of(when, self.ledger_tz, now)
 
+    def big_at(self, given: Decimal | None) -> Decimal | None:
+        """The big-deal threshold: the one given, else the ledger's `big_at` setting, else None (a quarter of the target)."""
+        if given is not None:
+            return given
+        value = self.settings().get("big_at")
+        return value if isinstance(value, Decimal) else None
+
     # -- the queries ---------------------------------------------------------------------------
 
     def pipeline(self, as_of: str | dt.datetime | None = None, *, scenario: Sequence[Event] = ()) -> list[DealRow]:
         """Every deal on the board at the moment (split parents gone, closed deals kept), in board order."""
-        moment = self.as_of(as_of)
-        with self.cursor(scenario) as cur:
+        moment, calendar = self._local(self.as_of(as_of))
+        with self.cursor(scenario, calendar) as cur:
             return forecasting.pipeline(cur, moment)
 
     def forecast(self, period: str | None = None, as_of: str | dt.datetime | None = None, owner: str | None = None,
@@ -305,31 +389,32 @@ class Store:
 
         `scenario`: hypothetical events, read as if appended to the ledger (the what-if view).
         """
-        moment = self.as_of(as_of)
+        moment, calendar = self._local(self.as_of(as_of))
         period = parse_period(period) if period else month_of(moment.date())
-        with self.cursor(scenario) as cur:
-            return forecasting.forecast(cur, period, moment, owner, big_at)
+        with self.cursor(scenario, calendar) as cur:
+            return forecasting.forecast(cur, period, moment, owner, self.big_at(big_at))
 
     def replay(self, period: str | None = None, owner: str | None = None, *,
                now: str | dt.datetime | None = None) -> Replay:
         """The period (default: this month) replayed to its last day, or to today if it has not ended."""
-        moment = self.as_of(now).astimezone(self.ledger_tz)
+        moment, calendar = self._local(self.as_of(now))
         period = parse_period(period) if period else month_of(moment.date())
-        with self.cursor() as cur:
-            return replaying.replay(cur, period, owner, moment)
+        with self.cursor(calendar=calendar) as cur:
+            return replaying.replay(cur, period, owner, moment, calendar)
 
     def changes(self, start: str | dt.datetime, end: str | dt.datetime | None = None, period: str | None = None,
                 owner: str | None = None) -> Changes:
         """What moved the period's progress (default: the month of `end`) from `start` to `end` (default: now)."""
-        start_at, end_at = self.as_of(start), self.as_of(end)
+        end_at, calendar = self._local(self.as_of(end))
+        start_at = calendar.local(self.as_of(start))
         period = parse_period(period) if period else month_of(end_at.date())
-        with self.cursor() as cur:
-            return changes.changes(cur, period, start_at, end_at, owner)
+        with self.cursor(calendar=calendar) as cur:
+            return changes.changes(cur, period, start_at, end_at, owner, zoned=calendar.tz is not None)
 
     def calibrate(self, as_of: str | dt.datetime | None = None) -> list[StageCalibration]:
         """Each stage's configured rate and lead time beside the ledger's own history (calibration.py)."""
-        moment = self.as_of(as_of)
-        with self.cursor() as cur:
+        moment, calendar = self._local(self.as_of(as_of))
+        with self.cursor(calendar=calendar) as cur:
             return calibration.calibrate(cur, moment)
 
     def _resume_base(self, cur: duckdb.DuckDBPyConnection) -> LedgerState:
@@ -354,6 +439,18 @@ class Store:
         """Every deal id used so far (split parents included)."""
         with self.cursor() as cur:
             return facts.deal_ids(cur)
+
+
+def _day_sql(tz: str | None, us: str, own: str) -> str:
+    """SQL for the local date of the instant in column `us`: in zone `tz`, else `own` (its own offset)."""
+    if tz is None:
+        return own
+    literal = "'" + tz.replace("'", "''") + "'"  # an IANA name, checked when read; quoted all the same
+    return f"CASE WHEN {us} IS NULL THEN NULL ELSE timezone({literal}, make_timestamptz({us}))::DATE END"
+
+
+def _own_day_of(us: str, offset: str = "utc_offset") -> str:
+    return f"CASE WHEN {us} IS NULL THEN NULL ELSE make_timestamp({us} + {offset}::BIGINT * 1000000)::DATE END"
 
 
 def _deals_named(event: Event) -> list[str]:

@@ -12,6 +12,8 @@ deals can still close in it.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import argparse
 import datetime as dt
 import random
@@ -77,14 +79,14 @@ def generate(path: Path, n: int, open_deals: int = 10_000, seed: int = 7) -> Non
             month = f"{ts.year:04d}-{ts.month:02d}"
             if month not in months_done:  # the month's targets, the team's and each rep's
                 months_done.add(month)
-                emit(TargetSet(id=eid(), ts=ts, period=month, amount=2_000_000.0))
+                emit(TargetSet(id=eid(), ts=ts, period=month, amount=2_000_000))
                 for owner in OWNERS:
-                    emit(TargetSet(id=eid(), ts=ts, period=month, amount=float(rng.randint(80, 120) * 500),
+                    emit(TargetSet(id=eid(), ts=ts, period=month, amount=rng.randint(80, 120) * 500,
                                    owner=owner))
                 continue
             if not rate_reviewed and ts >= END - SPAN / 2:  # a mid-course review of a stage's rate
                 rate_reviewed = True
-                emit(StageDefined(id=eid(), ts=ts, stage="negotiation", rate=0.7, lead_days=7, position=6))
+                emit(StageDefined(id=eid(), ts=ts, stage="negotiation", rate=Decimal("0.7"), lead_days=7, position=6))
                 continue
             roll = rng.random()
             if not pool or (len(pool) < open_deals and roll < 0.2):
@@ -92,7 +94,7 @@ def generate(path: Path, n: int, open_deals: int = 10_000, seed: int = 7) -> Non
                 next_deal += 1
                 stage_of[deal] = rng.randrange(3)
                 emit(DealOpened(id=eid(), ts=ts, deal=deal, name=f"Deal {deal}", owner=rng.choice(OWNERS),
-                                stage=PATH[stage_of[deal]], amount=float(rng.randint(1, 200) * 500),
+                                stage=PATH[stage_of[deal]], amount=rng.randint(1, 200) * 500,
                                 priority=rng.choice(PRIORITIES),
                                 close_date=close_after(5, 90) if rng.random() < 0.7 else None,
                                 account=f"ACC-{rng.randint(1, 3000)}"))
@@ -109,7 +111,7 @@ def generate(path: Path, n: int, open_deals: int = 10_000, seed: int = 7) -> Non
                 stage_of[deal] = max(0, min(stage_of[deal] + rng.choice([1, 1, 1, -1]), len(PATH) - 1))
                 emit(StageChanged(id=eid(), ts=ts, deal=deal, stage=PATH[stage_of[deal]]))
             elif roll < 0.53:
-                emit(AmountChanged(id=eid(), ts=ts, deal=deal, amount=float(rng.randint(1, 200) * 500)))
+                emit(AmountChanged(id=eid(), ts=ts, deal=deal, amount=rng.randint(1, 200) * 500))
             elif roll < 0.60:
                 emit(PriorityChanged(id=eid(), ts=ts, deal=deal, priority=rng.choice(PRIORITIES)))
             elif roll < 0.64:
@@ -127,9 +129,9 @@ def generate(path: Path, n: int, open_deals: int = 10_000, seed: int = 7) -> Non
                 for _ in range(rng.randint(2, 3)):
                     part = f"D-{next_deal}"
                     next_deal += 1
-                    parts.append(SplitPart(deal=part, amount=float(rng.randint(1, 50) * 500),
-                                           priority=rng.choice(PRIORITIES),
-                                           close_date=close_after(10, 90) if rng.random() < 0.5 else None))
+                    close = close_after(10, 90) if rng.random() < 0.5 else None
+                    parts.append(SplitPart(deal=part, amount=Decimal(rng.randint(1, 50) * 500),
+                                           priority=rng.choice(PRIORITIES), **({"close_date": close} if close else {})))
                     pool.append(part)
                     stage_of[part] = stage_of[deal]
                 emit(DealSplit(id=eid(), ts=ts, deal=deal, parts=parts))

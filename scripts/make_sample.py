@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import calendar
 import datetime as dt
 import random
@@ -14,10 +16,11 @@ sys.path.insert(0, str(ROOT))  # run as a plain script, from anywhere
 
 from ledger.events import (  # noqa: E402
     AmountChanged, CloseDateChanged, DealOpened, DealSplit, Event, NoteAdded, OwnerChanged,
-    PriorityChanged, SplitPart, StageChanged, StageDefined, TargetSet, encode_event,
+    PriorityChanged, SettingsChanged, SplitPart, StageChanged, StageDefined, TargetSet, encode_event,
 )
 
 SEED = 218  # chosen so that the months tell the stories tests/test_sample.py checks
+TEAM_ZONE = "Asia/Ho_Chi_Minh"  # the team's time zone, set on the first line (+07:00 all year, no DST)
 TZ = dt.timezone(dt.timedelta(hours=7))
 FIRST_DAY, LAST_DAY = dt.date(2026, 8, 1), dt.date(2026, 11, 30)
 PIPELINE_DAY = dt.date(2026, 8, 3)  # the first Monday: the reps enter the deals they already have
@@ -35,17 +38,17 @@ SAM_REVISED = (dt.date(2026, 9, 14), "2026-09", 18_000)  # sam hands four deals 
 
 # The team's stage table: 'demo' goes in after qualified, so the stages after it move down one.
 TEAM_STAGES = (
-    ("demo", 0.3, 25, 3, "open"),
-    ("proposal", 0.4, 21, 4, "open"),
-    ("quote", 0.6, 14, 5, "open"),
-    ("negotiation", 0.8, 7, 6, "open"),
-    ("won", 1.0, 0, 7, "won"),
-    ("lost", 0.0, 0, 8, "lost"),
-    ("inactive", 0.0, 0, 9, "inactive"),
+    ("demo", Decimal("0.3"), 25, 3, "open"),
+    ("proposal", Decimal("0.4"), 21, 4, "open"),
+    ("quote", Decimal("0.6"), 14, 5, "open"),
+    ("negotiation", Decimal("0.8"), 7, 6, "open"),
+    ("won", Decimal(1), 0, 7, "won"),
+    ("lost", Decimal(0), 0, 8, "lost"),
+    ("inactive", Decimal(0), 0, 9, "inactive"),
 )
 NEGOTIATION_REVIEWED = dt.date(2026, 9, 1)  # August showed negotiations closing less often than 80%
 PATH = ("lead", "qualified", "demo", "proposal", "quote", "negotiation")
-RATE = {"lead": 0.1, "qualified": 0.2, **{stage: rate for stage, rate, *_ in TEAM_STAGES}}
+RATE = {"lead": 0.1, "qualified": 0.2, **{stage: float(rate) for stage, rate, *_ in TEAM_STAGES}}
 LEAD_DAYS = {"lead": 45, "qualified": 30, "demo": 25, "proposal": 21, "quote": 14, "negotiation": 7}
 # A decision at a stage moves the deal on with this chance; their products give the stage rates.
 ADVANCE = {"lead": 0.5, "qualified": 0.67, "demo": 0.75, "proposal": 0.67, "quote": 0.75, "negotiation": 0.8}
@@ -224,7 +227,7 @@ class Sample:
                  for n, (share, priority, close) in enumerate(shares, start=1)]
         self.deals.update((part.id, part) for part in parts)
         self.record(DealSplit, deal.owner, deal=deal.id, parts=[
-            SplitPart(deal=p.id, amount=p.amount, priority=p.priority, close_date=close)
+            SplitPart(deal=p.id, amount=p.amount, priority=p.priority, **({"close_date": close} if close else {}))
             for p, (_, _, close) in zip(parts, shares)])
         return parts
 
@@ -335,6 +338,7 @@ class Sample:
         """The team's set-up on the first day, next month's targets on the last weekday, two mid-course fixes."""
         day = self.today
         if day == FIRST_DAY:
+            self.record(SettingsChanged, MANAGER, tz=TEAM_ZONE, currency="USD")
             for stage, rate, lead_days, position, kind in TEAM_STAGES:
                 self.record(StageDefined, MANAGER, stage=stage, rate=rate, lead_days=lead_days,
                             position=position, kind=kind)
@@ -343,7 +347,7 @@ class Sample:
         if next_month != month_of(day) and next_month in TARGETS:
             self.set_targets(next_month, TARGETS[next_month])
         if day == NEGOTIATION_REVIEWED:
-            self.record(StageDefined, MANAGER, stage="negotiation", rate=0.75, lead_days=7, position=6)
+            self.record(StageDefined, MANAGER, stage="negotiation", rate=Decimal("0.75"), lead_days=7, position=6)
         if day == SAM_REVISED[0]:
             self.set_targets(SAM_REVISED[1], {"sam": SAM_REVISED[2]})
             for deal in [d for d in self.deals.values() if d.owner == "sam" and d.stage in PATH][:4]:

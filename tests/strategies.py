@@ -18,7 +18,7 @@ DEFAULT_STAGES = {  # name -> (position, kind); rates and lead days are redrawn 
     "negotiation": (5, "open"), "won": (6, "won"), "lost": (7, "lost"), "inactive": (8, "inactive"),
 }
 TEAM_STAGES = ("demo", "pilot", "signed", "on-hold")
-MONTH_EDGE = -1.0
+MONTH_EDGE = -1
 
 amounts = st.one_of(
     st.integers(0, 16).map(lambda n: float(n * 500)),  # a coarse grid, so that amounts meet thresholds

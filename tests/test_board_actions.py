@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import datetime as dt
 import subprocess
 import sys
@@ -21,8 +23,8 @@ __all__ = ["ledger"]
 
 
 def deal(**fields: object) -> ForecastDeal:
-    base = dict(deal="D-1", name="Acme", owner="lan", stage="quote", priority="should", amount=5000.0,
-                estimated_value=3000.0, counts=True, big=False, version=4)
+    base = dict(deal="D-1", name="Acme", owner="lan", stage="quote", priority="should", amount=Decimal("5000.0"),
+                estimated_value=3000, counts=True, big=False, version=4)
     return ForecastDeal(**{**base, **fields})
 
 
@@ -60,7 +62,7 @@ def test_undo_of_a_change_checks_the_version_the_change_left():
     change = actions.set_amount(deal(), 7000)
     undo = actions.undo_change(change.inverse, 5)
     assert (undo.event_type, dict(undo.fields), undo.expect_version) == (
-        change.event_type, {"deal": "D-1", "amount": 5000.0}, 5)
+        change.event_type, {"deal": "D-1", "amount": 5000}, 5)
     note = actions.set_next_action(deal(), "call", dt.date(2026, 11, 3))
     assert dict(note.inverse.fields) == {"deal": "D-1", "text": "", "due": None}
     close = actions.set_close_date(deal(close_date=dt.date(2026, 11, 20)), None)
@@ -79,9 +81,9 @@ def test_what_cannot_be_undone_says_so():
 
 
 def test_target_undo_restores_the_previous_target_or_says_why_not():
-    targets = {("2026-11", None): 40000.0, ("2026-12", "lan"): 9000.0}
-    assert actions.set_target("2026-11", None, 30000, targets).inverse.fields["amount"] == 40000.0
-    assert actions.set_target("2026-11", "lan", 5000, targets).inverse.fields["amount"] == 0.0
+    targets = {("2026-11", None): 40000, ("2026-12", "lan"): 9000}
+    assert actions.set_target("2026-11", None, 30000, targets).inverse.fields["amount"] == 40000
+    assert actions.set_target("2026-11", "lan", 5000, targets).inverse.fields["amount"] == 0
     assert actions.set_target("2026-11", None, 5, {}).inverse.event_type is TargetSet
     team_was_a_sum = actions.set_target("2026-12", None, 30000, targets)
     assert team_was_a_sum.inverse.event_type is None and "sum" in team_was_a_sum.inverse.impossible

@@ -76,7 +76,7 @@ def promotions_are_ambiguous(want: dict, candidates: list[tuple[int, float, str]
     near_tie = any(
         a[0] == b[0] and 0 < abs(a[1] - b[1]) <= CENT for a, b in zip(ordered, ordered[1:])
     )
-    covered = 0.0
+    covered = 0
     for _, minus_value, _ in ordered:
         covered -= minus_value
         near_tie = near_tie or abs(covered - want["needed"]) <= CENT

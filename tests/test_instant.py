@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import datetime as dt
 from pathlib import Path
 
@@ -98,7 +100,7 @@ def test_each_change_a_key_makes_is_carried_as_the_engine_computes_it(ledger: Pa
         (PriorityChanged, {"deal": should, "priority": "must"}),
         (StageChanged, {"deal": must, "stage": "negotiation"}),
         (StageChanged, {"deal": must, "stage": "lead"}),  # too slow for the month now
-        (AmountChanged, {"deal": must, "amount": 90_000.0}),  # big now
+        (AmountChanged, {"deal": must, "amount": 90_000}),  # big now
         (CloseDateChanged, {"deal": should, "close_date": dt.date(2026, 11, 15)}),  # beyond the period
         (CloseDateChanged, {"deal": should, "close_date": None}),
         (NoteAdded, {"deal": must, "text": "call [b]them[/b]", "due": dt.date(2026, 10, 12)}),
@@ -131,7 +133,7 @@ def test_what_only_the_engine_knows_is_left_to_it(ledger: Path):
     board = Board(ledger)
     deal = board.first(priority="must")
     split = stamp(DealSplit, deal=deal, ts=board.forecast.as_of,
-                  parts=[SplitPart(deal=deal + "-a", amount=1.0, priority="must")])
+                  parts=[SplitPart(deal=deal + "-a", amount=Decimal("1.0"), priority="must")])
     assert advance(board.forecast, [(split, None)], board.store.facts().stages) is None
     tomorrow = stamp(PriorityChanged, deal=deal, priority="could", ts=board.forecast.as_of + dt.timedelta(days=1))
     assert advance(board.forecast, [(tomorrow, 5)], board.store.facts().stages) is None

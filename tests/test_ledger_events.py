@@ -1,5 +1,6 @@
 """Every event type survives encode -> decode, and the decoder's tolerance is as the format says."""
 
+from decimal import Decimal
 import datetime as dt
 
 import msgspec
@@ -7,18 +8,18 @@ import pytest
 
 from ledger import (
     AmountChanged, CloseDateChanged, DealOpened, DealSplit, EVENT_TYPES, NoteAdded, OwnerChanged,
-    PriorityChanged, SplitPart, StageChanged, StageDefined, TargetSet, decode_event, encode_event,
+    PriorityChanged, SettingsChanged, SplitPart, StageChanged, StageDefined, TargetSet, decode_event, encode_event,
 )
 
 TS = dt.datetime(2026, 10, 1, 8, 0, tzinfo=dt.timezone(dt.timedelta(hours=7)))
 EXAMPLES = [
-    StageDefined(id="1", ts=TS, stage="demo", rate=0.3, lead_days=25, position=3, kind="open"),
+    StageDefined(id="1", ts=TS, stage="demo", rate=Decimal("0.3"), lead_days=25, position=3, kind="open"),
     TargetSet(id="2", ts=TS, period="2026-Q4", amount=60000, owner="lan"),
     TargetSet(id="2b", ts=TS, period="2026-10", amount=20000),
     DealOpened(id="3", ts=TS, by="lan", deal="D-1", name="Acme", owner="lan", stage="quote", amount=5000,
                priority="must", close_date=dt.date(2026, 10, 20), account="Acme Corp"),
     StageChanged(id="4", ts=TS, deal="D-1", stage="negotiation"),
-    AmountChanged(id="5", ts=TS, deal="D-1", amount=5500.5),
+    AmountChanged(id="5", ts=TS, deal="D-1", amount=Decimal("5500.5")),
     PriorityChanged(id="6", ts=TS, deal="D-1", priority="should"),
     CloseDateChanged(id="7", ts=TS, deal="D-1", close_date=None),
     CloseDateChanged(id="7b", ts=TS, deal="D-1", close_date=dt.date(2026, 11, 2)),
@@ -27,6 +28,9 @@ EXAMPLES = [
                                                SplitPart(deal="D-1b", amount=2, priority="could",
                                                          close_date=dt.date(2026, 12, 1))]),
     NoteAdded(id="10", ts=TS, deal="D-1a", text="send the quote", due=dt.date(2026, 10, 3)),
+    SettingsChanged(id="11", ts=TS, tz="Asia/Ho_Chi_Minh", currency="VND", order_value=Decimal("2000.50")),
+    SettingsChanged(id="12", ts=TS, big_at=None),
+    TargetSet(id="13", ts=TS, period="2027", amount=Decimal("1200000.10")),
 ]
 
 

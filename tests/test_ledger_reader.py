@@ -16,7 +16,7 @@ GOOD = [line("target_set", "t1", period="2026-10", amount=20000), opened("e1", "
     (line("deal_won", "x", deal="D-1"), "unknown event type 'deal_won'"),
     ('{"id":"x","ts":"2026-10-01T08:00:00+07:00","type":["a"]}', "unknown event type"),
     (line("stage_changed", "x", deal="D-1"), "missing required field `stage`"),
-    (line("amount_changed", "x", deal="D-1", amount="5000"), "Expected `float`"),
+    (line("amount_changed", "x", deal="D-1", amount="5000"), "Expected `number`, got `str`"),
     (line("amount_changed", "x", deal="D-1", amount=-5), ">= 0"),
     (line("stage_changed", "e1", deal="D-1", stage="won"), "duplicate id 'e1' (first used on line 2)"),
     (line("stage_changed", "x", ts="2026-09-30T23:00:00+07:00", deal="D-1", stage="won"), "earlier than the line before"),

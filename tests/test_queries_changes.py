@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import datetime as dt
 import math
 
@@ -22,7 +24,7 @@ ICT = dt.timezone(dt.timedelta(hours=7))
 DAY1, DAY2 = dt.datetime(2026, 10, 1, 9, tzinfo=ICT), dt.datetime(2026, 10, 2, 9, tzinfo=ICT)
 
 
-def opened(deal, stage="quote", amount=5_000.0, priority="must", **extra):
+def opened(deal, stage="quote", amount=5_000, priority="must", **extra):
     return DealOpened(id=f"O-{deal}", ts=DAY1, deal=deal, name=f"{deal} name", owner=extra.pop("owner", "lan"),
                       stage=stage, amount=amount, priority=priority, **extra)
 
@@ -67,7 +69,7 @@ CASES = [
         SplitPart(deal="D-a", amount=2_000, priority="must"), SplitPart(deal="D-b", amount=3_000, priority="should")])],
      -1_800),
     ("rates_changed", [opened("D"), opened("E", "lead")],
-     [later(StageDefined, stage="quote", rate=0.5, lead_days=14, position=4)], -500),
+     [later(StageDefined, stage="quote", rate=Decimal("0.5"), lead_days=14, position=4)], -500),
 ]
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import datetime as dt
 import itertools
 
@@ -25,7 +27,7 @@ def ev(cls, day="2026-10-01", time="09:00", tz=ICT, **fields):
     return cls(id=f"E{next(_ids)}", ts=at(day, time, tz), **fields)
 
 
-def deal(deal_id, stage="quote", amount=5000.0, priority="must", day="2026-10-01", owner="lan", **extra):
+def deal(deal_id, stage="quote", amount=Decimal("5000.0"), priority="must", day="2026-10-01", owner="lan", **extra):
     return ev(DealOpened, day, deal=deal_id, name=f"{deal_id} name", owner=owner, stage=stage, amount=amount,
               priority=priority, **extra)
 
@@ -84,8 +86,8 @@ def test_a_bare_date_is_the_end_of_that_day_in_the_offset_of_the_last_line(store
 def test_the_stage_table_in_force_at_the_moment(store_of):
     store = store_of(
         deal("D-1", "quote", 1_000),
-        ev(StageDefined, "2026-10-03", stage="quote", rate=0.5, lead_days=3, position=4),
-        ev(StageDefined, "2026-10-03", stage="demo", rate=0.3, lead_days=20, position=3),
+        ev(StageDefined, "2026-10-03", stage="quote", rate=Decimal("0.5"), lead_days=3, position=4),
+        ev(StageDefined, "2026-10-03", stage="demo", rate=Decimal("0.3"), lead_days=20, position=3),
         ev(StageChanged, "2026-10-04", deal="D-1", stage="demo"),
     )
     assert store.forecast("2026-10", "2026-10-02").deals[0].estimated_value == pytest.approx(600)
@@ -96,7 +98,7 @@ def test_the_stage_table_in_force_at_the_moment(store_of):
 def test_pipeline_fields_version_and_days_since_change(store_of):
     store = store_of(
         deal("D-1", account="Acme", close_date=dt.date(2026, 10, 20)),
-        ev(AmountChanged, "2026-10-02", deal="D-1", amount=6_000.0),
+        ev(AmountChanged, "2026-10-02", deal="D-1", amount=6_000),
         ev(CloseDateChanged, "2026-10-03", deal="D-1", close_date=None),
         ev(OwnerChanged, "2026-10-03", deal="D-1", owner="minh"),
         ev(NoteAdded, "2026-10-04", deal="D-1", text="send quote", due=dt.date(2026, 10, 6)),
@@ -150,7 +152,7 @@ def test_won_counts_in_the_period_of_the_day_a_deal_last_entered_a_won_stage(sto
         deal("D-2", "won", 700, day="2026-09-30"),
         ev(StageChanged, "2026-10-02", deal="D-1", stage="negotiation"),
         ev(StageChanged, "2026-10-03", deal="D-1", stage="won"),
-        ev(AmountChanged, "2026-10-04", deal="D-1", amount=1_500.0),  # counted at its amount as it stands
+        ev(AmountChanged, "2026-10-04", deal="D-1", amount=1_500),  # counted at its amount as it stands
     )
     assert store.forecast("2026-09", "2026-09-30").won == pytest.approx(1_700)
     october = store.forecast("2026-10", "2026-10-05")
@@ -162,10 +164,10 @@ def test_won_counts_in_the_period_of_the_day_a_deal_last_entered_a_won_stage(sto
 def test_won_dates_read_stage_kinds_from_the_table_at_the_moment(store_of):
     store = store_of(
         deal("D-1", "quote", 1_000, day="2026-09-25"),
-        ev(StageDefined, "2026-09-26", stage="signed", rate=1.0, lead_days=0, position=6, kind="open"),
+        ev(StageDefined, "2026-09-26", stage="signed", rate=Decimal("1.0"), lead_days=0, position=6, kind="open"),
         ev(StageChanged, "2026-09-27", deal="D-1", stage="signed"),
         ev(StageChanged, "2026-10-02", deal="D-1", stage="won"),
-        ev(StageDefined, "2026-10-03", stage="signed", rate=1.0, lead_days=0, position=6, kind="won"),
+        ev(StageDefined, "2026-10-03", stage="signed", rate=Decimal("1.0"), lead_days=0, position=6, kind="won"),
     )
     assert store.forecast("2026-10", "2026-10-02").won == pytest.approx(1_000)
     # once `signed` is a won stage, the deal's won run began on Sept 27
@@ -178,10 +180,10 @@ def test_targets_of_an_owner_and_of_the_team(store_of):
     store = store_of(*lines, deal("D-1", day="2026-10-02"))
     assert store.forecast("2026-10", "2026-10-03").target == pytest.approx(13_000)
     assert store.forecast("2026-10", "2026-10-03", owner="lan").target == pytest.approx(6_000)
-    assert store.forecast("2026-10", "2026-10-03", owner="thu").target == 0
+    assert store.forecast("2026-10", "2026-10-03", owner="thu").target is None
     team = store_of(*lines, target(20_000, day="2026-10-02"), deal("D-1", day="2026-10-02"))
     assert team.forecast("2026-10", "2026-10-03").target == pytest.approx(20_000)
-    assert team.forecast("2026-11", "2026-10-03").target == 0
+    assert team.forecast("2026-11", "2026-10-03").target is None
 
 
 def test_an_owner_view_holds_the_deals_the_owner_has_at_the_moment(store_of):
@@ -192,8 +194,8 @@ def test_an_owner_view_holds_the_deals_the_owner_has_at_the_moment(store_of):
 
 
 def test_no_target_means_no_chance_no_coverage_and_no_big_deal(store_of):
-    f = store_of(deal("D-1", amount=1e9)).forecast("2026-10", "2026-10-01")
-    assert (f.target, f.chance, f.coverage, f.on_track) == (0, None, None, True)
+    f = store_of(deal("D-1", amount=Decimal(10**9))).forecast("2026-10", "2026-10-01")
+    assert (f.target, f.needed, f.chance, f.coverage, f.on_track, f.promotions) == (None, None, None, None, None, [])
     assert not f.deals[0].big
 
 
@@ -258,7 +260,7 @@ def test_a_scenario_adds_hypothetical_events_without_touching_the_ledger(store_o
 def test_a_store_answers_worker_threads_at_once(store_of):
     from concurrent.futures import ThreadPoolExecutor
 
-    store = store_of(target(10_000), *[deal(f"D-{i}", amount=1_000.0 * i) for i in range(1, 30)])
+    store = store_of(target(10_000), *[deal(f"D-{i}", amount=1_000 * i) for i in range(1, 30)])
     with ThreadPoolExecutor(4) as pool:
         results = list(pool.map(lambda _: store.forecast("2026-10", "2026-10-01").progress, range(16)))
     assert results == [pytest.approx(0.6 * 1_000 * sum(range(1, 30)))] * 16

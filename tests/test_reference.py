@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import datetime as dt
 import itertools
 
@@ -119,7 +121,7 @@ def test_won_on_another_local_day_than_utc_is_counted_in_its_own_month():
 
 def test_won_date_is_the_last_entry_into_a_won_stage_from_outside():
     ledger = [
-        StageDefined(id="S", ts=at("2026-09-01"), stage="paid", rate=1.0, lead_days=0, position=9, kind="won"),
+        StageDefined(id="S", ts=at("2026-09-01"), stage="paid", rate=Decimal("1.0"), lead_days=0, position=9, kind="won"),
         opened("D-1", "quote", 1_000, when="2026-09-02"),
         event(StageChanged, "2026-09-10", deal="D-1", stage="won"),
         event(StageChanged, "2026-10-03", deal="D-1", stage="paid"),  # won to won: still won in September
@@ -182,7 +184,7 @@ def test_team_target_falls_back_to_the_sum_of_owners_latest():
     assert forecast(ledger, "2026-10", end_of("2026-10-02"))["target"] == pytest.approx(17_000)
     assert forecast(ledger, "2026-10", end_of("2026-10-01"))["target"] == pytest.approx(15_000)
     assert forecast(ledger, "2026-10", end_of("2026-10-02"), owner="lan")["target"] == pytest.approx(12_000)
-    assert forecast(ledger, "2026-10", end_of("2026-10-02"), owner="thu")["target"] == 0
+    assert forecast(ledger, "2026-10", end_of("2026-10-02"), owner="thu")["target"] is None
     with_team = ledger + [target(20_000, when="2026-10-03")]
     assert forecast(with_team, "2026-10", end_of("2026-10-03"))["target"] == pytest.approx(20_000)
 
@@ -237,7 +239,7 @@ def test_stage_table_at_t_and_quarters():
     ledger = [
         target(30_000, period="2026-Q4"),
         opened("D-1", "proposal", 10_000, close_date=dt.date(2026, 12, 15)),
-        StageDefined(id="S", ts=at("2026-10-05"), stage="proposal", rate=0.5, lead_days=50, position=3),
+        StageDefined(id="S", ts=at("2026-10-05"), stage="proposal", rate=Decimal("0.5"), lead_days=50, position=3),
     ]
     before = forecast(ledger, "2026-Q4", end_of("2026-10-04"))
     assert (before["progress"], before["target"]) == (pytest.approx(4_000), pytest.approx(30_000))
@@ -248,7 +250,7 @@ def test_stage_table_at_t_and_quarters():
 
 
 def test_big_threshold_defaults_to_a_quarter_of_the_view_target_or_big_at():
-    ledger = [target(8_000), opened("D-1", "quote", 2_000), opened("D-2", "quote", 1_999.99)]
+    ledger = [target(8_000), opened("D-1", "quote", 2_000), opened("D-2", "quote", Decimal("1999.99"))]
     result = forecast(ledger, "2026-10", end_of("2026-10-01"))
     assert (result["deals"]["D-1"][2], result["deals"]["D-2"][2]) == (True, False)
     assert forecast(ledger, "2026-10", end_of("2026-10-01"), big_at=1_000)["deals"]["D-2"][2] is True

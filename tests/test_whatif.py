@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import datetime as dt
 from pathlib import Path
 
@@ -88,11 +90,11 @@ def test_other_moves(method_ledger: Path):
         assert slip[0].close_date == dt.date(2026, 11, 1)
         assert moves.slip(board, "D-2", days=10)[0].close_date == dt.date(2026, 11, 10)
         assert moves.lose(board, "D-3")[0].stage == "lost"
-        rate = moves.change_stage(board, "quote", rate=0.5)[0]
+        rate = moves.change_stage(board, "quote", rate=Decimal("0.5"))[0]
         assert (rate.stage, rate.rate, rate.lead_days, rate.position, rate.kind) == ("quote", 0.5, 14, 4, "open")
         assert moves.set_target(board, 15000)[0].amount == 15000
         plan = [lambda b: moves.slip(b, "D-2"), lambda b: moves.lose(b, "D-3"),
-                lambda b: moves.change_stage(b, "negotiation", rate=0.5), lambda b: moves.set_target(b, 10000)]
+                lambda b: moves.change_stage(b, "negotiation", rate=Decimal("0.5")), lambda b: moves.set_target(b, 10000)]
         result = scenarios.what_if(store, moves.apply_moves(store, [], plan, "2026-10", T), "2026-10", T)
         # only D-1 is left counting, at 6,000 x 50%; D-2 slipped, D-3 lost (and no longer listed)
         assert (result.scenario.progress, result.scenario.target, result.scenario.needed) == (3000, 10000, 7000)
@@ -101,7 +103,7 @@ def test_other_moves(method_ledger: Path):
         with pytest.raises(ScenarioError, match="'D-99' is not on the board of 2026-10"):
             moves.slip(board, "D-99")
         with pytest.raises(ScenarioError, match="unknown stage 'demo'"):
-            moves.change_stage(board, "demo", rate=0.3)
+            moves.change_stage(board, "demo", rate=Decimal("0.3"))
 
 
 # -- a moment in the past -------------------------------------------------------------------------

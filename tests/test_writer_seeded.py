@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import os
 import re
 import shutil
@@ -20,7 +22,7 @@ from tests.conftest import cache_held, line, opened
 from tui.cli import main
 
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_events.jsonl"
-TS = "2026-12-01T09:00:00+07:00"  # after the sample's last line
+TS = "2026-11-30T20:00:00+07:00"  # after the sample's last line
 FIRST_ID = "01KYXKBBA8AWDA6BN7ZESBXH4Z"  # the sample's first line
 
 
@@ -84,7 +86,7 @@ SCENARIOS = {
     "split accepted": (event(DealSplit, deal="D-1078", parts=[
         {"deal": "D-NEW-1", "amount": 1, "priority": "must"}, {"deal": "D-NEW-2", "amount": 1, "priority": "could"}]),
         None),
-    "stage defined": (event(StageDefined, stage="pilot", rate=0.5, lead_days=10, position=4), None),
+    "stage defined": (event(StageDefined, stage="pilot", rate=Decimal("0.5"), lead_days=10, position=4), None),
     "target set": (event(TargetSet, period="2026-12", amount=10), None),
 }
 
@@ -109,7 +111,7 @@ def test_a_seeded_append_does_what_a_full_read_does(tmp_path, full_reads, name):
     if name == "stale expect_version":
         assert seeded[0] is Conflict
     if name == "accepted":
-        assert seeded[0].line == 2338
+        assert seeded[0].line == 2339
 
 
 AFTER_COVERAGE = {
@@ -142,9 +144,9 @@ def test_lines_appended_after_the_cache_count(tmp_path, full_reads, name):
     assert len(full_reads) == 1
     assert seeded == unseeded
     if name == "a deal opened since":
-        assert seeded[0].line == 2339 and seeded[0].deal_version == 2
+        assert seeded[0].line == 2340 and seeded[0].deal_version == 2
     if name == "an id used since":
-        assert seeded == (LedgerError, "refused: duplicate id '01NEWEVENT0000000000000001' (first used on line 2338); "
+        assert seeded == (LedgerError, "refused: duplicate id '01NEWEVENT0000000000000001' (first used on line 2339); "
                                        "nothing was written")
     if name == "a cut-off line":
         assert seeded[0].set_aside == 40
@@ -159,7 +161,7 @@ def test_the_store_resumes_the_fold_a_full_read_makes(tmp_path):
     with Store.open(path, cache=False) as store:
         resumed = store.resume(ids, deals)
     stat = os.stat(path)
-    assert (resumed.end_offset, resumed.next_line, resumed.file) == (stat.st_size, 2338, (stat.st_dev, stat.st_ino))
+    assert (resumed.end_offset, resumed.next_line, resumed.file) == (stat.st_size, 2339, (stat.st_dev, stat.st_ino))
     state = resumed.state
     assert list(state.stages.items()) == list(full.stages.items())  # order too: a refusal lists them
     assert (state.last_ts, state.first_ts, state.events, state.targets) == (
@@ -176,7 +178,7 @@ def test_a_seeded_writer_keeps_no_partial_fold(tmp_path, full_reads):
         assert writer._seen is None
         second = writer.append(event(StageChanged, id="01B", deal="D-1225", stage="won"))
         third = append_event(path, event(NoteAdded, id="01C", deal="D-1078", text="c"), source=store)
-    assert (first.line, second.line, third.line) == (2338, 2339, 2340)
+    assert (first.line, second.line, third.line) == (2339, 2340, 2341)
     assert first.deal_version + 1 == third.deal_version
     assert full_reads == [] and read_ledger(path).ok
 
@@ -199,7 +201,7 @@ def test_bytes_rewritten_in_place_are_read_in_full(tmp_path, full_reads):
         with open(path, "r+b") as f:  # same inode, same size, another last line
             f.write(data.replace(b'"deal":"D-1078","text":"Find', b'"deal":"D-1079","text":"Find'))
         appended = LedgerWriter(path, source=store).append(event(NoteAdded, deal="D-1078", text="call"))
-    assert len(full_reads) == 1 and appended.line == 2338
+    assert len(full_reads) == 1 and appended.line == 2339
 
 
 def test_a_truncated_file_is_read_in_full(tmp_path, full_reads):
@@ -208,7 +210,7 @@ def test_a_truncated_file_is_read_in_full(tmp_path, full_reads):
         data = path.read_bytes()
         os.truncate(path, data.rindex(b"\n", 0, len(data) - 1) + 1)
         appended = LedgerWriter(path, source=store).append(event(NoteAdded, deal="D-1078", text="call"))
-    assert len(full_reads) == 1 and appended.line == 2337
+    assert len(full_reads) == 1 and appended.line == 2338
 
 
 def test_a_store_with_problems_in_its_lines_leaves_the_refusal_to_a_full_read(write_ledger, full_reads):
@@ -260,7 +262,7 @@ def test_a_source_that_moves_on_is_asked_again(tmp_path, full_reads):
         appended = LedgerWriter(path, source=Refreshing()).append(
             event(NoteAdded, id="01B", deal="D-1078", text="b"))
     assert asked == [({"01B"}, {"D-1078"}), ({"01A", "01B"}, {"D-1078", "D-LATE"})]
-    assert appended.line == 2339 and len(full_reads) == 1  # the first writer's
+    assert appended.line == 2340 and len(full_reads) == 1  # the first writer's
 
 
 def _run(argv, capsys):
@@ -301,4 +303,4 @@ def test_a_change_command_without_a_usable_cache_reads_the_ledger(tmp_path, monk
             assert source is None  # the Store would load the whole ledger into memory
         assert main(["note", "D-1078", "again", "--ts", TS, "--ledger", str(path)]) == 0
     assert len(full_reads) == 1
-    assert capsys.readouterr().out == "line 2338: D-1078: next action: again (version 14)\n"
+    assert capsys.readouterr().out == "line 2339: D-1078: next action: again (version 14)\n"

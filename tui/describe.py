@@ -11,6 +11,7 @@ from ledger.events import (
     NoteAdded,
     OwnerChanged,
     PriorityChanged,
+    SettingsChanged,
     StageChanged,
     StageDefined,
     TargetSet,
@@ -46,6 +47,10 @@ def describe(event: Event) -> str:
             who = plain(event.owner) if event.owner else "team"
             return f"target {event.period} for {who}: {money(event.amount)}"
         case StageDefined():
-            return (f"stage {plain(event.stage)} ({event.kind}): rate {event.rate:.0%}, "
+            return (f"stage {plain(event.stage)} ({event.kind}): rate {event.rate * 100:g}%, "
                     f"lead {event.lead_days} days, position {event.position}")
+        case SettingsChanged():
+            named = event.named()
+            return "settings: " + ", ".join(
+                f"{name} {plain(value) if value is not None else 'reset'}" for name, value in named.items())
     return event.__struct_config__.tag  # type: ignore[no-any-return]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import ROUND_HALF_EVEN, Decimal
 
 from rich.text import Text
 
@@ -23,13 +24,18 @@ def cell(value: object, limit: int = NO_LIMIT, style: str = "") -> Text:
     return Text(plain(value, limit), style=style, no_wrap=True, overflow="ellipsis")
 
 
-def money(amount: float | None) -> str:
-    """An amount as people read it on a board: 12,500 or 1,250.50."""
+def money(amount: Decimal | int | None, none: str = "") -> str:
+    """An amount as people read it on a board: 12,500 or 1,250.50 (rounded to the cent only here, for show)."""
     if amount is None:
-        return ""
-    if abs(amount - round(amount)) < 0.005:
-        return f"{amount:,.0f}"
-    return f"{amount:,.2f}"
+        return none
+    cents = Decimal(amount).quantize(CENT, rounding=ROUND_HALF_EVEN)
+    if cents == cents.to_integral_value():
+        return f"{cents:,.0f}"
+    return f"{cents:,.2f}"
+
+
+CENT = Decimal("0.01")
+NO_TARGET = "no target"
 
 
 def percent(share: float | None) -> str:

@@ -30,7 +30,7 @@ units AS (
         e.epoch, v.name, v.owner, v.account, v.stage, v.amount, v.priority, v.close_date,
         v.next_action, v.due, v.version, v.last_seq, v.last_ts_us, v.last_offset, v.last_day,
         s.rate, s.lead_days, s.position, s.kind AS stage_kind,
-        v.amount * s.rate AS estimated_value
+        v.amount::DECIMAL(38,4) * s.rate AS estimated_value  -- exact: DECIMAL(38,10)
     FROM deal_versions AS v
     JOIN epochs AS e ON e.epoch < v.to_m AND e.epoch_end > v.from_m
     JOIN epoch_stages AS s ON s.epoch = e.epoch AND s.stage = v.stage
@@ -41,7 +41,8 @@ won_candidates AS (
     -- kind won (table at the moment). Only a row from a day of P or later can make that date fall
     -- in P, and rows are ordered by instant: the rows from two days before P's first day (UTC),
     -- wider than any two offsets apart, are a suffix of each deal's rows that holds it if it counts.
-    SELECT deal, bucket, seq, day, prev_stage
+    -- A part split from a won deal keeps its parent's won date (won_day).
+    SELECT deal, bucket, seq, coalesce(won_day, day) AS day, prev_stage
     FROM bucketed
     WHERE type IN ('deal_opened', 'stage_changed', 'split_part')
       AND ts_us >= epoch_us($p_start::DATE::TIMESTAMP) - 2 * 86400000000

@@ -3,13 +3,15 @@
 -- later day and before T2: ticks carry what time alone did. Every change of a deal's value from one
 -- moment to the next is its delta, given to the event of that moment (or to the tick), so the
 -- deltas add up to progress(T2) - progress(T1).
--- $t1/$today1, $t2/$today2: the two moments; $off2_us: T2's offset, in which the days of the
--- events between are read; $period, $p_start, $p_end, $owner: as in forecast.sql.
+-- $t1/$today1, $t2/$today2: the two moments; $zoned: the days of the events between are their
+-- `day` (the ledger's time zone), else their day in $off2_us, T2's offset; $period, $p_start, $p_end,
+-- $owner: as in forecast.sql.
 WITH
 steps AS (
     SELECT
         line, type, id, 2 * row_number() OVER (ORDER BY line) AS m,
-        greatest($today1::DATE, max(DATE '1970-01-01' + ((ts_us + $off2_us) // 86400000000)::INTEGER)
+        greatest($today1::DATE, max(CASE WHEN $zoned THEN day
+                                         ELSE DATE '1970-01-01' + ((ts_us + $off2_us) // 86400000000)::INTEGER END)
             OVER (ORDER BY line ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)) AS today
     FROM events
     WHERE sub = 0 AND ts_us > $t1 AND ts_us <= $t2
@@ -96,17 +98,17 @@ deltas AS (
 ),
 deal_causes AS (
     SELECT
-        deal, cause, arg_max(name, m) AS name, arg_max(owner, m) AS owner, fsum(delta) AS amount,
+        deal, cause, arg_max(name, m) AS name, arg_max(owner, m) AS owner, sum(delta) AS amount,
         coalesce(list(id ORDER BY m) FILTER (WHERE id IS NOT NULL), []) AS events
     FROM deltas
     GROUP BY deal, cause
 ),
 totals AS (
     SELECT
-        coalesce(fsum(CASE WHEN u.in_view THEN u.won_part
+        coalesce(sum(CASE WHEN u.in_view THEN u.won_part
                  + CASE WHEN $today1::DATE + u.lead_days <= $p_end::DATE THEN u.must_value ELSE 0 END END)
             FILTER (WHERE u.u_from <= 0 AND 0 < u.u_to), 0) AS start,
-        coalesce(fsum(CASE WHEN u.in_view THEN u.won_part
+        coalesce(sum(CASE WHEN u.in_view THEN u.won_part
                  + CASE WHEN f.today + u.lead_days <= $p_end::DATE THEN u.must_value ELSE 0 END END)
             FILTER (WHERE u.u_from <= f.m AND f.m < u.u_to), 0) AS "end"
     FROM scored AS u, final AS f
@@ -114,7 +116,7 @@ totals AS (
 SELECT
     t.start, t."end",
     (SELECT to_json(coalesce(list({'cause': cause, 'amount': amount}), [])) FROM (
-        SELECT cause, fsum(amount) AS amount FROM deal_causes GROUP BY cause)) AS buckets,
+        SELECT cause, sum(amount) AS amount FROM deal_causes GROUP BY cause)) AS buckets,
     (SELECT to_json(coalesce(list({
         'deal': deal, 'name': name, 'owner': owner, 'cause': cause, 'amount': amount, 'events': events
     } ORDER BY cause, abs(amount) DESC, deal), [])) FROM deal_causes) AS deals

@@ -1,7 +1,8 @@
 -- A period's forecast as of one moment (docs/forecast-rules.md), for the team or one owner: one row
 -- with the totals, the listed deals and the promotions.
 -- $t_us, $today: the moment; $use_snapshot: see _deal_partials; $period, $p_start, $p_end: the period; $owner: NULL for the team;
--- $big_at: NULL for 25% of the view's target.
+-- $big_at: NULL for 25% of the view's target. With no target, needed, chance, coverage and on_track
+-- are NULL and no promotion is proposed.
 WITH
 moments AS (SELECT 1 AS m, $today::DATE AS today),
 bucketed AS NOT MATERIALIZED (SELECT *, 1 AS bucket FROM events WHERE ts_us <= $t_us),
@@ -31,10 +32,9 @@ summary AS (
         target, won,
         won + must_value AS progress,
         target - (won + must_value) AS needed,
-        CASE WHEN target <> 0 THEN (won + must_value) / target END AS chance,
+        won + must_open AS covered,  -- coverage = covered / target, and chance = progress / target (in Python)
         target - (won + must_value) <= 0 AS on_track,
-        CASE WHEN target <> 0 THEN (won + must_open) / target END AS coverage,
-        coalesce($big_at::DOUBLE, CASE WHEN target > 0 THEN 0.25 * target END) AS big_at
+        coalesce($big_at::DECIMAL(18,4), CASE WHEN target > 0 THEN target / 4 END)::DECIMAL(38,4) AS big_at
     FROM totals
 ),
 listed AS (
@@ -52,7 +52,7 @@ candidates AS (  -- should-haves then could-haves that count, largest estimated 
     WHERE priority <> 'must' AND counts
 )
 SELECT
-    s.target, s.won, s.progress, s.needed, s.chance, s.on_track, s.coverage, s.big_at,
+    s.target, s.won, s.progress, s.needed, s.covered, s.on_track, s.big_at,
     (
         SELECT to_json(coalesce(list({
             'deal': deal, 'name': name, 'owner': owner, 'stage': stage, 'priority': priority,
@@ -63,7 +63,7 @@ SELECT
         } ORDER BY priority_rank, estimated_value DESC, deal), []))
         FROM listed
     ) AS deals,
-    CASE WHEN s.needed > 0 THEN coalesce((
+    CASE WHEN coalesce(s.needed > 0, false) THEN coalesce((
         SELECT list(deal ORDER BY priority_rank, estimated_value DESC, deal)
         FROM candidates WHERE covered_before < s.needed
     ), []) ELSE [] END AS promotions

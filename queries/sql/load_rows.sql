@@ -1,16 +1,18 @@
--- The rows of one chunk of accepted events, in ledger_events' column order.
+-- The rows of one chunk of accepted events, in ledger_events' column order. $tz: the ledger's time
+-- zone after the chunk (NULL: none), in which `day` is read.
 -- temp.chunk_json (stage_chunk.sql): each event's line and its msgspec encoding, so that DuckDB
 -- reads exactly what the reader accepted, with a fixed structure (never read_json's inference);
 -- temp.chunk_parts (stage_parts.sql): one row per split part, the parent's fields at the split
 -- filled in by the reader's fold.
 WITH
 fields AS (  -- each line parsed once, into one column per field
-    SELECT line, unnest(json_transform(j, '{
+    SELECT line, json_transform(j, '{
         "id": "VARCHAR", "ts": "VARCHAR", "type": "VARCHAR", "by": "VARCHAR", "deal": "VARCHAR",
         "name": "VARCHAR", "owner": "VARCHAR", "account": "VARCHAR", "stage": "VARCHAR",
-        "amount": "DOUBLE", "priority": "VARCHAR", "close_date": "DATE", "text": "VARCHAR",
-        "due": "DATE", "period": "VARCHAR", "rate": "DOUBLE", "lead_days": "INTEGER",
-        "position": "INTEGER", "kind": "VARCHAR"}'))
+        "amount": "DECIMAL(18,4)", "priority": "VARCHAR", "close_date": "DATE", "text": "VARCHAR",
+        "due": "DATE", "period": "VARCHAR", "rate": "DECIMAL(7,6)", "lead_days": "INTEGER",
+        "position": "INTEGER", "kind": "VARCHAR"}') AS f,
+        CASE WHEN j LIKE '{"type":"settings_changed"%' THEN j END AS settings_line
     FROM temp.chunk_json
 ),
 parsed AS MATERIALIZED (
@@ -22,33 +24,46 @@ parsed AS MATERIALIZED (
              ELSE (CASE WHEN ts[-6:-6] = '-' THEN -1 ELSE 1 END)
                   * (ts[-5:-4]::INTEGER * 3600 + ts[-2:]::INTEGER * 60)
         END AS utc_offset,
-        ts[1:10]::DATE AS day
-    FROM fields
+        ts[1:10]::DATE AS own_day
+    FROM (SELECT line, settings_line, unnest(f) FROM fields)
+),
+dated AS (  -- $tz: the ledger's latest time zone, in which `day` is read (NULL: each ts's own offset)
+    SELECT *, CASE WHEN $tz::VARCHAR IS NULL THEN own_day
+                   ELSE timezone($tz::VARCHAR, make_timestamptz(ts_us))::DATE END AS day
+    FROM parsed
 ),
 chunk AS (
     SELECT
-        line * 65536 AS seq, line, 0 AS sub, id, type, ts_us, utc_offset, day,
+        line * 65536 AS seq, line, 0 AS sub, id, type, ts_us, utc_offset, day, own_day,
+        NULL::BIGINT AS won_us, NULL::DATE AS won_day,
+        settings_line AS settings,
         deal, NULL::VARCHAR AS parent, name, owner, account, stage,
         amount, priority, close_date, text, due, period, rate, lead_days, position,
         CASE WHEN type = 'stage_defined' THEN coalesce(kind, 'open') END AS kind,
         "by" AS recorded_by
-    FROM parsed
+    FROM dated
     UNION ALL
     SELECT
-        p.line * 65536 + p.sub, p.line, p.sub, e.id, 'split_part', e.ts_us, e.utc_offset, e.day,
+        p.line * 65536 + p.sub, p.line, p.sub, e.id, 'split_part', e.ts_us, e.utc_offset, e.day, e.own_day,
+        p.won_us,
+        CASE WHEN p.won_us IS NULL THEN NULL
+             WHEN $tz::VARCHAR IS NULL THEN p.won_own_day
+             ELSE timezone($tz::VARCHAR, make_timestamptz(p.won_us))::DATE END,
+        NULL,
         p.deal, p.parent, p.name, p.owner, p.account, p.stage,
         p.amount, p.priority, p.close_date, NULL, NULL, NULL, NULL, NULL, NULL,
         NULL, e."by"
-    FROM temp.chunk_parts AS p JOIN parsed AS e ON e.line = p.line
+    FROM temp.chunk_parts AS p JOIN dated AS e ON e.line = p.line
 ),
 prior AS (  -- the stage each deal that changes stage in this chunk had before it
     SELECT deal, arg_max(stage, seq) AS stage
     FROM events
-    WHERE deal IN (SELECT deal FROM parsed WHERE type = 'stage_changed') AND stage IS NOT NULL
+    WHERE deal IN (SELECT deal FROM dated WHERE type = 'stage_changed') AND stage IS NOT NULL
     GROUP BY deal
 )
 SELECT
-    c.seq, c.line, c.sub, c.id, c.type, c.ts_us, c.utc_offset, c.day, c.deal, c.parent, c.name,
+    c.seq, c.line, c.sub, c.id, c.type, c.ts_us, c.utc_offset, c.day, c.own_day, c.won_us, c.won_day,
+    c.settings, c.deal, c.parent, c.name,
     c.owner, c.account, c.stage,
     CASE WHEN c.type = 'stage_changed' THEN coalesce(
         lag(c.stage) OVER (

@@ -1,13 +1,15 @@
 -- A period's forecast at the end of each of its days, in one pass: per day, won and progress
 -- (docs/forecast-rules.md, "Replay of a period") and the view's target that day.
--- $k: the days replayed from $p_start; $t_last: the end of the last of them; $off_us: the offset
--- of the ledger's last line, in which days end; $period, $p_end, $owner: as in forecast.sql.
+-- $k: the days replayed from $p_start; $t_last: the end of the last of them; $zoned: the ledger has a
+-- time zone, and a row falls on its `day`; else on its day in $off_us, the offset of the ledger's
+-- last line; $period, $months, $p_end, $owner: as in forecast.sql.
 WITH
 moments AS (SELECT m, $p_start::DATE + (m - 1)::INTEGER AS today FROM range(1, $k + 1) AS r(m)),
 bucketed AS NOT MATERIALIZED (  -- a row counts from the end of the day it falls on, in the ledger's offset
     SELECT
         *,
-        greatest(1, (ts_us + $off_us) // 86400000000 - ($p_start::DATE - DATE '1970-01-01') + 1) AS bucket
+        greatest(1, CASE WHEN $zoned THEN day - $p_start::DATE
+                         ELSE (ts_us + $off_us) // 86400000000 - ($p_start::DATE - DATE '1970-01-01') END + 1) AS bucket
     FROM events
     WHERE ts_us <= $t_last
 ),

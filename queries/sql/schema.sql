@@ -7,7 +7,11 @@ CREATE TABLE IF NOT EXISTS ledger_events (
     type        VARCHAR NOT NULL,  -- the event type; 'split_part' for a part
     ts_us       BIGINT  NOT NULL,  -- the event's instant: microseconds since 1970-01-01 UTC
     utc_offset  INTEGER NOT NULL,  -- seconds east of UTC, as written in the ts
-    day         DATE    NOT NULL,  -- the local date of the ts, in its own offset
+    day         DATE    NOT NULL,  -- the local date of the ts in the ledger's latest time zone (else its own offset)
+    own_day     DATE    NOT NULL,  -- the local date of the ts in its own offset (version 1's calendar)
+    won_us      BIGINT,            -- for a split_part of a won deal: when the parent last entered a won stage
+    won_day     DATE,              -- ... and that moment's local date, as `day`
+    settings    VARCHAR,           -- for a settings_changed: the settings it names, as JSON
     deal        VARCHAR,           -- the deal the row is about (the part, for a split_part)
     parent      VARCHAR,           -- for a split_part: the deal it was split from
     name        VARCHAR,
@@ -15,13 +19,13 @@ CREATE TABLE IF NOT EXISTS ledger_events (
     account     VARCHAR,
     stage       VARCHAR,           -- a deal's new stage, or the stage a stage_defined defines
     prev_stage  VARCHAR,           -- for a stage_changed: the deal's stage before it
-    amount      DOUBLE,            -- a deal's amount, or a target_set's amount
+    amount      DECIMAL(18,4),     -- a deal's amount, or a target_set's amount: exact (docs/ledger-format.md)
     priority    VARCHAR,
     close_date  DATE,
     text        VARCHAR,
     due         DATE,
     period      VARCHAR,
-    rate        DOUBLE,
+    rate        DECIMAL(7,6),
     lead_days   INTEGER,
     position    INTEGER,
     kind        VARCHAR,
@@ -36,7 +40,7 @@ CREATE TABLE IF NOT EXISTS deal_snapshot (
     owner       VARCHAR,
     account     STRUCT(v VARCHAR),
     stage       VARCHAR,
-    amount      DOUBLE,
+    amount      DECIMAL(18,4),
     priority    VARCHAR,
     close_date  STRUCT(v DATE),
     note        STRUCT(text VARCHAR, due DATE),
@@ -53,10 +57,10 @@ CREATE TABLE IF NOT EXISTS deal_snapshot (
 CREATE INDEX IF NOT EXISTS ledger_events_deal ON ledger_events (deal);
 CREATE INDEX IF NOT EXISTS deal_snapshot_deal ON deal_snapshot (deal);
 
--- METHOD.md's stage table, in force before any stage_defined (filled from ledger.stages.DEFAULT_STAGES).
+-- The method's stage table, in force before any stage_defined (filled from ledger.stages.DEFAULT_STAGES).
 CREATE TABLE IF NOT EXISTS default_stages (
     stage     VARCHAR NOT NULL,
-    rate      DOUBLE  NOT NULL,
+    rate      DECIMAL(7,6) NOT NULL,
     lead_days INTEGER NOT NULL,
     position  INTEGER NOT NULL,
     kind      VARCHAR NOT NULL

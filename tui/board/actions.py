@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -112,7 +114,7 @@ def move_priority(deal: ForecastDeal, step: int) -> Change:
     return _deal_change(deal, PriorityChanged, {"priority": deal.priority}, priority=PRIORITIES[index])
 
 
-def set_amount(deal: ForecastDeal, amount: float) -> Change:
+def set_amount(deal: ForecastDeal, amount: Decimal) -> Change:
     if amount == deal.amount:
         raise Refusal(f"{plain(deal.deal)} is already at {money(amount)}")
     return _deal_change(deal, AmountChanged, {"amount": deal.amount}, amount=amount)
@@ -162,14 +164,16 @@ def open_deal(fields: Mapping[str, Any], taken: set[str]) -> Change:
     return Change(DealOpened, {**fields, "deal": deal}, 0, Inverse(None, {}, impossible))
 
 
-def set_target(period: str, owner: str | None, amount: float,
-               targets: Mapping[tuple[str, str | None], float]) -> Change:
+def set_target(period: str, owner: str | None, amount: Decimal,
+               targets: Mapping[tuple[str, str | None], Decimal]) -> Change:
     key = (period, owner)
     fields = {"period": period, "amount": amount, **({"owner": owner} if owner else {})}
     if key in targets:
         inverse = Inverse(TargetSet, {**fields, "amount": targets[key]})
     elif owner is not None or not any(p == period for p, _ in targets):
-        inverse = Inverse(TargetSet, {**fields, "amount": 0.0})  # no target reads the same as 0
+        # a target of 0 is not "no target", and no event takes a target away
+        inverse = Inverse(None, {}, f"{period} had no target {'for ' + plain(owner) if owner else 'for the team'} "
+                                    "before, and a target cannot be taken away: set the one you want with t")
     else:
         inverse = Inverse(None, {}, f"the team had no target of its own for {period} (it was the sum of the "
                                     "persons' targets); set the one you want with t")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import datetime as dt
 import itertools
 import os
@@ -76,7 +78,7 @@ class BoardView:
     stages: dict[str, Stage]
     owners: tuple[str, ...]
     parked_from: dict[str, str]
-    targets: dict[tuple[str, str | None], float]
+    targets: dict[tuple[str, str | None], Decimal]
     signature: FileSignature
     error: str | None = None  # the engine failed: the board shows what it can and says why
     generation: int = 0  # increases with every view built: a late, older one is dropped

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Any, ClassVar, TypeVar
@@ -154,7 +156,7 @@ class SplitForm(Form[list[SplitPart]]):
 
     BINDINGS: ClassVar[list[Binding]] = _bindings("form-cancel", "form-save", "form-add-tranche")
 
-    def __init__(self, title: Text, amount: float, ids: Sequence[str], next_ids: Callable[[int], list[str]]) -> None:
+    def __init__(self, title: Text, amount: Decimal, ids: Sequence[str], next_ids: Callable[[int], list[str]]) -> None:
         super().__init__()
         self.title_text, self.amount, self.ids, self.next_ids = title, amount, list(ids), next_ids
         self.rows = 0
@@ -167,7 +169,7 @@ class SplitForm(Form[list[SplitPart]]):
                 yield self._tranche(deal_id, self.amount / len(self.ids))
         yield Static("", id="split-sum")
 
-    def _tranche(self, deal_id: str, amount: float) -> Horizontal:
+    def _tranche(self, deal_id: str, amount: Decimal) -> Horizontal:
         n = self.rows
         self.rows += 1
         return Horizontal(

@@ -51,10 +51,10 @@ class BoardHeader(Vertical):
             numbers.append("no forecast", style="dim")
             bar.update(progress=0)
         else:
-            _figure(numbers, "Target", money(forecast.target) if forecast.target else "not set")
+            _figure(numbers, "Target", money(forecast.target, none="no target"))
             _figure(numbers, "Won", money(forecast.won))
             _figure(numbers, "Progress", money(forecast.progress))
-            if not forecast.target:
+            if forecast.needed is None:
                 _figure(numbers, "Needed", "-")
             elif forecast.needed > 0:
                 _figure(numbers, "Needed", money(forecast.needed))
@@ -62,7 +62,7 @@ class BoardHeader(Vertical):
                 _figure(numbers, "Needed", f"0 (ahead by {money(-forecast.needed)})")
             _figure(chance, "Chance", percent(forecast.chance) or "-")
             bar.update(progress=min(100.0, 100 * (forecast.chance or 0.0)))
-            if not forecast.target:
+            if forecast.needed is None:
                 verdict.append("no target: press t to set one", style="dim")
             elif forecast.on_track:
                 verdict.append(" ON TRACK ", style="bold")
@@ -82,7 +82,7 @@ class BoardHeader(Vertical):
         self.text = "\n".join([title.plain, numbers.plain, chance.plain + verdict.plain, coverage.plain])
 
 
-def _coverage(text: Text, coverage: float | None, big_at: float) -> None:
+def _coverage(text: Text, coverage: float | None, big_at: Decimal | None) -> None:
     if coverage is None:
         text.append("Must-have coverage: no target", style="dim")
     else:
@@ -90,5 +90,5 @@ def _coverage(text: Text, coverage: float | None, big_at: float) -> None:
         text.append(percent(coverage), style="bold")
         if coverage < 1:
             text.append("  ⚠ under 100%: mark more must-haves")
-    if big_at:
+    if big_at is not None:
         text.append(f"  ·  big ★ from {money(big_at)}", style="dim")

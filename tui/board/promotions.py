@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from rich.text import Text
 from textual.widgets import Static
 
@@ -11,7 +13,7 @@ from tui.text import money, plain
 
 def proposed(forecast: Forecast | None) -> list[ForecastDeal]:
     """The deals to promote, in the method's order; none when on track."""
-    if forecast is None or forecast.needed <= 0:
+    if forecast is None or forecast.needed is None or forecast.needed <= 0:
         return []
     by_id = {d.deal: d for d in forecast.deals}
     return [by_id[deal] for deal in forecast.promotions if deal in by_id]
@@ -24,7 +26,7 @@ class PromotionsPanel(Static):
 
     def show(self, forecast: Forecast | None, apply_key: str | None) -> None:
         deals = proposed(forecast)
-        self.display = forecast is not None and forecast.target > 0 and forecast.needed > 0
+        self.display = forecast is not None and forecast.needed is not None and forecast.needed > 0
         if forecast is None or not self.display:
             self._say(Text())
             return
@@ -37,7 +39,7 @@ class PromotionsPanel(Static):
         text.append(money(forecast.needed), style="bold")
         how = f"{apply_key} applies" if apply_key else "read-only ledger"
         text.append(f": promote to must-have ({how})\n")
-        covered = 0.0
+        covered = Decimal(0)
         for deal in deals:
             covered += deal.estimated_value
             text.append(f"{plain(deal.deal, 9):<9} ", style="bold")

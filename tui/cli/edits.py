@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import difflib
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 from ledger import (
+    SettingsChanged,
+    Unchanged,
+    now,
+    read_ledger,
+    too_far_ahead,
     AmountChanged,
     CloseDateChanged,
     DealOpened,
@@ -26,7 +32,9 @@ from ledger import (
     append_event,
     stamp,
 )
-from ledger.events import STAGE_KINDS
+from ledger.events import SETTINGS, STAGE_KINDS
+from tui.cli.common import CommandError, require_ledger
+from tui.config import default_by
 from tui import parse
 from tui.describe import describe
 from tui.text import plain
@@ -42,9 +50,9 @@ def _split_part(text: str) -> SplitPart:
     pieces = text.split(":")
     if len(pieces) not in (3, 4) or not pieces[0]:
         raise parse.InputError(f"a part is ID:AMOUNT:PRIORITY[:CLOSE_DATE], such as D-7a:20k:should, not {text!r}")
-    close = parse.date(pieces[3]) if len(pieces) == 4 else None
-    return SplitPart(deal=pieces[0], amount=parse.amount(pieces[1]), priority=parse.priority(pieces[2]),
-                     close_date=close)
+    # a part without its own close date inherits the parent's; `none` gives it none
+    close = {"close_date": parse.optional_date(pieces[3])} if len(pieces) == 4 else {}
+    return SplitPart(deal=pieces[0], amount=parse.amount(pieces[1]), priority=parse.priority(pieces[2]), **close)
 
 
 # Each command: (help, arguments, builder of the event's type and fields, is it about one deal).
@@ -52,7 +60,8 @@ COMMANDS: dict[str, tuple[str, list[tuple[tuple[str, ...], dict[str, Any]]], Bui
     "open": (
         "open a new deal",
         [(("deal",), {"help": "the new deal's id, such as D-1042"}),
-         (("--name",), {"required": True}), (("--owner",), {"required": True}),
+         (("--name",), {"required": True}), (("--owner",), {"required": True, "help": "who owns it (a name "
+                                                                         "never seen before needs --new-owner)"}),
          (("--stage",), {"required": True}), (("--amount",), {"required": True, "type": parse.amount}),
          (("--priority",), {"required": True, "type": parse.priority}),
          (("--close-date",), {"type": parse.date}), (("--account",), {})],
@@ -69,7 +78,8 @@ COMMANDS: dict[str, tuple[str, list[tuple[tuple[str, ...], dict[str, Any]]], Bui
     "close-date": ("set a deal's expected close date, or `none` to clear it",
                    [(("deal",), {}), (("close_date",), {"type": parse.optional_date, "metavar": "DATE|none"})],
                    lambda a: (CloseDateChanged, dict(deal=a.deal, close_date=a.close_date))),
-    "owner": ("hand a deal to another owner", [(("deal",), {}), (("owner",), {})],
+    "owner": ("hand a deal to another owner",
+              [(("deal",), {}), (("owner",), {"help": "the new owner (a name never seen before needs --new-owner)"})],
               lambda a: (OwnerChanged, dict(deal=a.deal, owner=a.owner))),
     "split": ("split a big deal into tranches",
               [(("deal",), {}),
@@ -82,7 +92,7 @@ COMMANDS: dict[str, tuple[str, list[tuple[tuple[str, ...], dict[str, Any]]], Bui
                [(("period",), {"type": parse.period}), (("amount",), {"type": parse.amount}), (("--owner",), {})],
                lambda a: (TargetSet, dict(period=a.period, amount=a.amount, owner=a.owner))),
     "stage": ("add a stage to the stage table, or change one",
-              [(("stage",), {}), (("--rate",), {"type": float, "required": True}),
+              [(("stage",), {}), (("--rate",), {"type": parse.rate, "required": True}),
                (("--lead-days",), {"type": int, "required": True}),
                (("--position",), {"type": int, "required": True}),
                (("--kind",), {"choices": STAGE_KINDS, "default": "open"})],
@@ -90,6 +100,7 @@ COMMANDS: dict[str, tuple[str, list[tuple[tuple[str, ...], dict[str, Any]]], Bui
                                             position=a.position, kind=a.kind))),
 }
 DEAL_COMMANDS = {"move", "amount", "priority", "close-date", "owner", "split", "note"}
+OWNER_COMMANDS = {"open", "owner"}
 
 
 def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:
@@ -100,8 +111,24 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
         if name in DEAL_COMMANDS:
             sub.add_argument("--expect-version", type=int, metavar="N",
                              help="refuse the change if the deal is no longer at version N")
-        sub.add_argument("--ts", type=parse.timestamp, help="when the change happened (default: now)")
+        if name in OWNER_COMMANDS:
+            sub.add_argument("--new-owner", action="store_true",
+                             help="accept an owner never seen in the ledger before (else refused, with the nearest names)")
+        sub.add_argument("--ts", type=parse.timestamp,
+                         help="when the change happened, RFC 3339 (default: now, in the ledger's time zone); "
+                              "never more than 5 minutes ahead of this machine's clock")
         sub.set_defaults(handler=_handler(build))
+    settings = subparsers.add_parser(
+        "settings", parents=[parent], help="show or set the ledger's time zone, currency, order value, big-deal amount",
+        description="Without options, show the ledger's settings. Each option appends one settings_changed "
+                    "event naming what changes; `none` returns a setting to its default. Set the time zone "
+                    "first: every day, month and 'today' is read in it.")
+    settings.add_argument("--tz", metavar="ZONE", help="an IANA time zone such as Asia/Ho_Chi_Minh")
+    settings.add_argument("--currency", metavar="CODE", help="an ISO 4217 code such as VND or EUR (for display)")
+    settings.add_argument("--order-value", metavar="AMOUNT", help="the team's average order value")
+    settings.add_argument("--big-at", metavar="AMOUNT", help="a deal is big from this amount (default: 25%% of the target)")
+    settings.add_argument("--ts", type=parse.timestamp, help=argparse.SUPPRESS)
+    settings.set_defaults(handler=run_settings)
 
 
 def _handler(build: Build) -> Callable[[argparse.Namespace], int]:
@@ -109,22 +136,88 @@ def _handler(build: Build) -> Callable[[argparse.Namespace], int]:
         event_type, fields = build(args)
         clearable = {"close_date"} if event_type is CloseDateChanged else set()
         fields = {key: value for key, value in fields.items() if value is not None or key in clearable}
-        if args.by:
-            fields["by"] = args.by
-        if args.ts:
-            fields["ts"] = args.ts
-        event = stamp(event_type, **fields)
-        with _cache_source(args.ledger) as source:
-            appended = append_event(args.ledger, event, expect_version=getattr(args, "expect_version", None),
-                                    source=source)
-        subject = f"{plain(event.deal_id)}: " if event.deal_id else ""
-        version = f" (version {appended.deal_version})" if appended.deal_version else ""
-        aside = (f"\nset aside a cut-off last line ({appended.set_aside} bytes) in {args.ledger}.cut-off"
-                 if appended.set_aside else "")
-        print(f"line {appended.line}: {subject}{describe(event)}{version}{aside}")
-        return 0
+        if event_type in (DealOpened, OwnerChanged) and not args.new_owner:
+            _check_owner(args.ledger, fields["owner"])
+        return _append(args, event_type, fields)
 
     return run
+
+
+def _append(args: argparse.Namespace, event_type: type[Event], fields: dict[str, Any]) -> int:
+    """Stamp and append one event (the writer stamps now in the ledger's zone unless --ts), and say what it did."""
+    by = args.by or default_by()
+    if by:
+        fields["by"] = by
+    if args.ts:
+        ahead = too_far_ahead(args.ts, now())
+        if ahead is not None:
+            raise CommandError(f"refused: {ahead}; nothing was written")
+        fields["ts"] = args.ts
+    event = stamp(event_type, **fields)
+    try:
+        with _cache_source(args.ledger) as source:
+            appended = append_event(args.ledger, event, expect_version=getattr(args, "expect_version", None),
+                                    source=source, clock=None if args.ts else now)
+    except Unchanged as err:
+        print(str(err))
+        return 0
+    event = appended.event
+    subject = f"{plain(event.deal_id)}: " if event.deal_id else ""
+    version = f" (version {appended.deal_version})" if appended.deal_version else ""
+    aside = (f"\nset aside a cut-off last line ({appended.set_aside} bytes) in {args.ledger}.cut-off"
+             if appended.set_aside else "")
+    print(f"line {appended.line}: {subject}{describe(event)}{version}{aside}")
+    return 0
+
+
+def _check_owner(ledger: Path, owner: str) -> None:
+    """Refuse an owner the ledger has never seen (a typo splits a person in two), naming the nearest ones."""
+    known = _known_owners(ledger)
+    if not known or owner in known:
+        return
+    near = difflib.get_close_matches(owner, sorted(known), n=3, cutoff=0.5)
+    hint = f"did you mean {' or '.join(plain(n) for n in near)}? " if near else ""
+    raise CommandError(f"owner {plain(owner)!r} has never been seen in {ledger} (known: "
+                       f"{', '.join(plain(n) for n in sorted(known))}); {hint}nothing was written. "
+                       "Add --new-owner if this is someone new")
+
+
+def _known_owners(ledger: Path) -> set[str]:
+    try:
+        large = os.stat(ledger).st_size >= SEED_FROM_CACHE_BYTES
+    except OSError:
+        return set()
+    if large:
+        from queries import Store
+
+        with Store.open(ledger) as store:
+            return set(store.facts().owners)
+    state = read_ledger(ledger, keep_events=False).state
+    return state.owners | {owner for _, owner in state.targets if owner}
+
+
+def run_settings(args: argparse.Namespace) -> int:
+    fields: dict[str, Any] = {}
+    if args.tz is not None:
+        fields["tz"] = None if args.tz.strip().lower() == "none" else args.tz.strip()
+    if args.currency is not None:
+        fields["currency"] = None if args.currency.strip().lower() == "none" else args.currency.strip().upper()
+    for name in ("order_value", "big_at"):
+        text = getattr(args, name)
+        if text is not None:
+            fields[name] = None if text.strip().lower() == "none" else parse.amount(text)
+    if not fields:
+        require_ledger(args.ledger)
+        settings = read_ledger(args.ledger, keep_events=False).state.settings
+        for name in SETTINGS:
+            value = settings.get(name)
+            print(f"{name}: {plain(value) if value is not None else _DEFAULTS[name]}")
+        return 0
+    return _append(args, SettingsChanged, fields)
+
+
+_DEFAULTS = {"tz": "none (each ts's own offset: set one with --tz)", "currency": "none",
+             "order_value": "none", "big_at": "none (25% of the view's target)"}
 
 
 @contextlib.contextmanager

@@ -6,7 +6,8 @@ import argparse
 
 import msgspec
 
-from ledger import read_ledger
+from ledger import LedgerRead, Problem, encode_event, now, read_ledger, too_far_ahead
+from ledger.problems import quote
 from ledger.seal import seal_file, verify
 from tui.cli.common import require_ledger
 from tui.describe import describe
@@ -31,6 +32,7 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
 def run_check(args: argparse.Namespace) -> int:
     require_ledger(args.ledger)
     ledger = read_ledger(args.ledger)
+    ledger.problems = sorted(ledger.problems + future_lines(ledger), key=lambda p: p.line)
     for problem in ledger.problems:
         print(problem)
     state = ledger.state
@@ -66,7 +68,7 @@ def run_log(args: argparse.Namespace) -> int:
         if args.deal is not None and not _about(event, args.deal):
             continue
         if args.json:
-            print(msgspec.json.encode(event).decode())
+            print(encode_event(event).decode(), end="")
             continue
         when = event.ts.strftime("%Y-%m-%d %H:%M%z")
         who = plain(event.by or "", 12)
@@ -75,6 +77,16 @@ def run_log(args: argparse.Namespace) -> int:
     for problem in ledger.problems:
         print(f"dealbook: {problem}")
     return 1 if ledger.problems else 0
+
+
+def future_lines(ledger: LedgerRead) -> list[Problem]:
+    """The accepted lines stamped more than 5 minutes past this machine's clock: each blocks every later change."""
+    clock = now()
+    return [
+        Problem(str(ledger.path), line, f"{too_far_ahead(event.ts, clock)}; `dealbook salvage` writes a new "
+                                        f"ledger without it (see its --help)", quote(encode_event(event).rstrip()))
+        for line, event in zip(ledger.lines, ledger.events) if too_far_ahead(event.ts, clock) is not None
+    ]
 
 
 def _about(event: msgspec.Struct, deal: str) -> bool:

@@ -77,7 +77,9 @@ def _store(args: argparse.Namespace) -> Iterator[object]:
 
 
 def _print_json(result: object) -> int:
-    sys.stdout.buffer.write(msgspec.json.encode(msgspec.to_builtins(result)) + b"\n")
+    from queries.model import to_json  # here: a change command never loads DuckDB
+
+    sys.stdout.buffer.write(to_json(result) + b"\n")
     return 0
 
 
@@ -119,11 +121,18 @@ def run_forecast(args: argparse.Namespace) -> int:
     console = _console()
     who = f"owner {result.owner}" if result.owner else "team"
     _line(console, f"Forecast {result.period} ({who}) as of {day(result.as_of)}, {result.days_left} days left")
-    _line(console, (
-        f"target {money(result.target)}  won {money(result.won)}  progress {money(result.progress)}  "
-        f"needed {money(result.needed)}  chance {percent(result.chance)}  coverage {percent(result.coverage)}  "
-        + ("on track" if result.on_track else "not on track")
-    ))
+    if result.target is None:
+        _line(console, (
+            f"no target  won {money(result.won)}  progress {money(result.progress)}  "
+            f"(set one with `dealbook target {result.period} AMOUNT`"
+            + (f" --owner {plain(result.owner)})" if result.owner else ")")
+        ))
+    else:
+        _line(console, (
+            f"target {money(result.target)}  won {money(result.won)}  progress {money(result.progress)}  "
+            f"needed {money(result.needed)}  chance {percent(result.chance)}  coverage {percent(result.coverage)}  "
+            + ("on track" if result.on_track else "not on track")
+        ))
     shown, hidden = _limited(result.deals, args.limit)
     table = _table("deal", "name", "owner", "stage", "priority", "amount", "est. value", "counts", "big")
     for d in shown:
@@ -145,7 +154,8 @@ def run_replay(args: argparse.Namespace) -> int:
         return _print_json(result)
     console = _console()
     who = f"owner {result.owner}" if result.owner else "team"
-    _line(console, f"Replay {result.period} ({who}): actual {money(result.actual)}, target {money(result.target)}")
+    _line(console, f"Replay {result.period} ({who}): actual {money(result.actual)}, "
+                   f"target {money(result.target, none='none (no target set)')}")
     table = _table("date", "progress", "target", "needed", "chance", "error")
     for d in result.days:
         table.add_row(cell(day(d.date)), cell(money(d.progress)), cell(money(d.target)), cell(money(d.needed)),

@@ -8,6 +8,7 @@ import functools
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from decimal import Decimal
 from typing import Any
 
 import msgspec
@@ -25,12 +26,12 @@ def _stage_value(kind: type, text: str) -> tuple[str, Any]:
     stage, sep, value = text.partition("=")
     if not sep or not stage.strip():
         raise parse.InputError(f"give STAGE=VALUE, such as quote=0.55 or quote=10, not {text!r}")
+    if kind is float:
+        return stage.strip(), parse.rate(value)
     try:
-        if kind is float and value.strip().endswith("%"):
-            return stage.strip(), float(value.strip()[:-1]) / 100
         return stage.strip(), kind(value.strip())
     except ValueError:
-        raise parse.InputError(f"{value!r} is not a {'rate such as 0.55 or 55%' if kind is float else 'whole number of days'}") from None
+        raise parse.InputError(f"{value!r} is not a whole number of days") from None
 
 
 def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:
@@ -128,15 +129,18 @@ def run_whatif(args: argparse.Namespace) -> int:
     for problem in problems:
         print(f"dealbook: {problem}", file=sys.stderr)
     if args.json:
-        document = msgspec.to_builtins(result)
+        document = msgspec.to_builtins(result, builtin_types=(Decimal,))
         if committed is not None:
             document["commit"] = {
-                "appended": [{"line": a.line, "deal_version": a.deal_version, "event": msgspec.to_builtins(a.event)}
+                "appended": [{"line": a.line, "deal_version": a.deal_version,
+                              "event": msgspec.to_builtins(a.event, builtin_types=(Decimal,))}
                              for a in committed.appended],
-                "not_appended": msgspec.to_builtins(committed.not_appended),
+                "not_appended": msgspec.to_builtins(committed.not_appended, builtin_types=(Decimal,)),
                 "refused": committed.refused,
             }
-        sys.stdout.buffer.write(msgspec.json.encode(document) + b"\n")
+        from queries.model import to_json
+
+        sys.stdout.buffer.write(to_json(document) + b"\n")
     else:
         _print(result, args)
         if args.save:

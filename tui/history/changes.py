@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import datetime as dt
 from typing import ClassVar
 
@@ -28,7 +30,7 @@ def cause_name(cause: str) -> str:
     return cause.replace("_", " ")
 
 
-def bar(amount: float, largest: float, width: int = BAR_WIDTH) -> Text:
+def bar(amount: Decimal, largest: Decimal, width: int = BAR_WIDTH) -> Text:
     """A horizontal bar of blocks: its length the share of the largest change, green up, red down."""
     cells = round(width * abs(amount) / largest) if largest else 0
     if amount and not cells:
@@ -36,7 +38,7 @@ def bar(amount: float, largest: float, width: int = BAR_WIDTH) -> Text:
     return Text("█" * cells, style="green" if amount > 0 else "red")
 
 
-def waterfall_rows(result: Changes) -> list[tuple[str, float]]:
+def waterfall_rows(result: Changes) -> list[tuple[str, Decimal]]:
     """start, every cause that moved progress (in CAUSES order), end: the lines the table shows."""
     moved = [(cause, amount) for cause, amount in result.buckets.items() if amount]
     return [("start", result.start), *moved, ("end", result.end)]
@@ -117,7 +119,7 @@ class ChangesScreen(Screen[None], inherit_bindings=False):
         causes = self.query_one("#changes-causes", DataTable)
         causes.clear()
         rows = waterfall_rows(result)
-        largest = max((abs(amount) for name, amount in rows if name not in ("start", "end")), default=0.0)
+        largest = max((abs(amount) for name, amount in rows if name not in ("start", "end")), default=Decimal(0))
         for name, amount in rows:
             ends = name in ("start", "end")
             causes.add_row(Text(cause_name(name), style="bold" if ends else ""),

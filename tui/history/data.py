@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import datetime as dt
 import threading
 from dataclasses import dataclass
@@ -30,7 +32,7 @@ class TimelineEntry:
     when: dt.datetime
     by: str
     what: str
-    estimated_value: float
+    estimated_value: Decimal
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,6 @@ class HistoryData:
         entries = []
         for event in events:
             forecast = store.forecast(period=month_of(event.ts.date()), as_of=event.ts)
-            value = next((d.estimated_value for d in forecast.deals if d.deal == deal), 0.0)
+            value = next((d.estimated_value for d in forecast.deals if d.deal == deal), Decimal(0))
             entries.append(TimelineEntry(event.ts, event.by or "", describe(event), value))
         return Timeline(deal, tuple(entries))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import datetime as dt
 from typing import ClassVar
 
@@ -28,7 +30,7 @@ def day_cells(d: ReplayDay) -> tuple[str, ...]:
     return (day(d.date), money(d.progress), money(d.target), money(d.needed), percent(d.chance), money(d.error))
 
 
-def biggest_drop(days: list[ReplayDay]) -> tuple[ReplayDay, float] | None:
+def biggest_drop(days: list[ReplayDay]) -> tuple[ReplayDay, Decimal] | None:
     """The day progress fell the most from the day before (where the forecast went wrong, if it did)."""
     drops = [(b, b.progress - a.progress) for a, b in zip(days, days[1:]) if b.progress < a.progress]
     return min(drops, key=lambda pair: pair[1]) if drops else None
@@ -37,9 +39,9 @@ def biggest_drop(days: list[ReplayDay]) -> tuple[ReplayDay, float] | None:
 def summary(replay: Replay) -> Text:
     """The outcome, the checkpoints, the first day it showed, and the biggest fall."""
     text = Text()
-    made = replay.target > 0 and replay.actual >= replay.target
-    text.append(f"Target {money(replay.target)}  ·  won {money(replay.actual)}  ·  ")
-    if not replay.target:
+    made = replay.target is not None and replay.actual >= replay.target
+    text.append(f"Target {money(replay.target, none='no target')}  ·  won {money(replay.actual)}  ·  ")
+    if replay.target is None:
         text.append("no target", style="dim")
     else:
         text.append(" MADE IT " if made else f" MISSED by {money(replay.target - replay.actual)} ",
@@ -133,11 +135,15 @@ class ReplayScreen(Screen[None], inherit_bindings=False):
         plt.clear_figure()
         days = [d.date.day for d in replay.days]
         if days:
-            plt.plot(days, [d.progress for d in replay.days], label="progress", marker="braille")
-            plt.plot(days, [d.target for d in replay.days], label="target", marker="braille")
-            plt.plot(days, [replay.actual] * len(days), label="won in the end", marker="braille")
+            # the chart is only a picture: floats are fine here, every figure shown as text stays exact
+            progress = [float(d.progress) for d in replay.days]
+            targets = [float(d.target) for d in replay.days if d.target is not None]
+            plt.plot(days, progress, label="progress", marker="braille")
+            if len(targets) == len(days):
+                plt.plot(days, targets, label="target", marker="braille")
+            plt.plot(days, [float(replay.actual)] * len(days), label="won in the end", marker="braille")
             plt.xlabel(f"day of {replay.period}")
-            values = [d.progress for d in replay.days] + [d.target for d in replay.days] + [replay.actual]
+            values = progress + targets + [float(replay.actual)]
             low, high = min(values), max(values)
             ticks = [low + (high - low) * i / 4 for i in range(5)]
             plt.yticks(ticks, [money(round(t)) for t in ticks])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 
 from rich.table import Table
 from rich.text import Text
@@ -14,11 +15,19 @@ from tui.describe import describe
 from tui.text import cell, money, percent, plain
 
 
-def signed(amount: float) -> str:
-    """+1,200 or -40,500; empty when nothing changed (within half a cent)."""
-    if abs(amount) < 0.005:
+def signed(amount: Decimal) -> str:
+    """+1,200 or -40,500; empty when nothing changed (money is exact: only a change of 0 is none)."""
+    if amount == 0:
         return ""
     return ("+" if amount > 0 else "-") + money(abs(amount))
+
+
+def _delta(before: Decimal | None, after: Decimal | None) -> str:
+    if before is None and after is None:
+        return ""
+    if before is None or after is None:
+        return "set" if before is None else "cleared"
+    return signed(after - before)
 
 
 def points(before: float | None, after: float | None) -> str:
@@ -29,19 +38,19 @@ def points(before: float | None, after: float | None) -> str:
 
 
 def _needed(forecast: Forecast) -> str:
-    if not forecast.target:
+    if forecast.needed is None:
         return "-"
     return money(forecast.needed) if forecast.needed > 0 else f"ahead {money(-forecast.needed)}"
 
 
 FIGURES = (
-    ("Target", lambda f: money(f.target) if f.target else "not set", lambda a, b: signed(b.target - a.target)),
+    ("Target", lambda f: money(f.target, none="no target"), lambda a, b: _delta(a.target, b.target)),
     ("Won", lambda f: money(f.won), lambda a, b: signed(b.won - a.won)),
     ("Progress", lambda f: money(f.progress), lambda a, b: signed(b.progress - a.progress)),
-    ("Needed", _needed, lambda a, b: signed(b.needed - a.needed)),
+    ("Needed", _needed, lambda a, b: _delta(a.needed, b.needed)),
     ("Chance", lambda f: percent(f.chance) or "-", lambda a, b: points(a.chance, b.chance)),
     ("Coverage", lambda f: percent(f.coverage) or "-", lambda a, b: points(a.coverage, b.coverage)),
-    ("On track", lambda f: "yes" if f.on_track else "no", lambda a, b: ""),
+    ("On track", lambda f: "no target" if f.on_track is None else ("yes" if f.on_track else "no"), lambda a, b: ""),
     ("Promotions", lambda f: ", ".join(plain(d) for d in f.promotions) or "-", lambda a, b: ""),
 )
 
