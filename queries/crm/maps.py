@@ -57,7 +57,7 @@ SALESFORCE = CrmMap(
                     "Value Proposition": "proposal", "Id. Decision Makers": "proposal",
                     "Perception Analysis": "proposal", "Proposal/Price Quote": "quote",
                     "Negotiation/Review": "negotiation", "Closed Won": "won", "Closed Lost": "lost"}),
-    date_order="mdy",
+    decimal_mark=".", date_order="mdy",  # the US locale these exports default to; flags override
     source="Salesforce Help, Opportunity Fields (help.salesforce.com, sales.opp_fields.htm)",
 )
 
@@ -69,7 +69,7 @@ HUBSPOT = CrmMap(
     stages=_folded({"Appointment Scheduled": "lead", "Qualified To Buy": "qualified",
                     "Presentation Scheduled": "proposal", "Decision Maker Bought-In": "quote",
                     "Contract Sent": "negotiation", "Closed Won": "won", "Closed Lost": "lost"}),
-    date_order="mdy",
+    decimal_mark=".", date_order="mdy",  # the US locale these exports default to; flags override
     source="HubSpot Knowledge Base, HubSpot's default deal properties (knowledge.hubspot.com/crm-deals/"
            "hubspots-default-deal-properties); Record ID is the id column of every HubSpot export",
 )
@@ -98,7 +98,7 @@ ZOHO = CrmMap(
                     "Id. Decision Makers": "proposal", "Perception Analysis": "proposal",
                     "Proposal/Price Quote": "quote", "Negotiation/Review": "negotiation",
                     "Closed Won": "won", "Closed Lost": "lost", "Closed-Lost to Competition": "lost"}),
-    date_order="mdy",
+    decimal_mark=".", date_order="mdy",  # the US locale these exports default to; flags override
     source="Zoho CRM Help, Standard Fields in Deals (help.zoho.com/portal/en/kb/crm/sales-force-automation/"
            "deal-management/articles/standard-fields-deals); Record Id is the id column of a Zoho export",
 )

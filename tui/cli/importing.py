@@ -53,8 +53,7 @@ def run_import(args: argparse.Namespace) -> int:
     plan = plan_import(snapshot, state, by=args.by)
     events = plan.events
     print(f"{args.file}: {snapshot.crm.name} export, {snapshot.rows} row(s): {plan.opened} to open, "
-          f"{plan.changed} changed ({len(events) - plan.opened} change event(s) and notes), "
-          f"{plan.unchanged} unchanged" + (f", {len(snapshot.bad)} bad row(s) skipped" if snapshot.bad else ""))
+          f"{plan.changed} changed, {plan.unchanged} unchanged: {len(events)} event(s)" + (f", {len(snapshot.bad)} bad row(s) skipped" if snapshot.bad else ""))
     _notices(plan)
     if args.dry_run:
         for event in events:
