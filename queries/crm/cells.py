@@ -102,7 +102,13 @@ def date(text: str, order: str | None = None) -> dt.date | None:
                 )
             else:
                 order = "mdy"  # 04/04: both readings are the same day
-        return _make(text, year, first, second) if order == "mdy" else _make(text, year, second, first)
+        month, day = (first, second) if order == "mdy" else (second, first)
+        try:
+            return dt.date(year, month, day)
+        except ValueError:
+            words = "month/day/year" if order == "mdy" else "day/month/year"
+            raise CellError(f"date {text!r} is not a day when read as {words}; is the date order right "
+                            "(--date-order, or `date_order` in the map)?") from None
     raise CellError(f"date {text!r} is not a date as YYYY-MM-DD, DD.MM.YYYY, MM/DD/YYYY or DD/MM/YYYY")
 
 
