@@ -261,3 +261,14 @@ def test_a_duplicate_record_id_is_a_bad_row(tmp_path, capsys):
     path.write_bytes(path.read_bytes() + b"18234567001,Again,Closed Won,2026-12-01,Lan Nguyen,1,Sales Pipeline,,,\r\n")
     assert main(["--ledger", str(tmp_path / "l.jsonl"), "import", str(path)]) == 1
     assert f"{path}:5: record id '18234567001' again (first on row 2)" in capsys.readouterr().err
+
+
+def test_import_and_export_modules_load_no_textual_and_the_cli_no_duckdb():
+    import subprocess
+    import sys
+
+    code = ("import sys, queries.crm, queries.export; bad = 'textual' in sys.modules; "
+            "import tui.cli; print(bad)")
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "False"
+    code = "import sys, tui.cli; print('duckdb' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "False"
