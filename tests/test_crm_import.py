@@ -272,3 +272,9 @@ def test_import_and_export_modules_load_no_textual_and_the_cli_no_duckdb():
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "False"
     code = "import sys, tui.cli; print('duckdb' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "False"
+
+
+def test_a_row_in_another_currency_is_a_bad_row(tmp_path, capsys):
+    mixed = edited(tmp_path, "pipedrive.csv", ("8.900,50 €\",EUR", "8.900,50 $\",USD"))
+    assert main(["--ledger", str(tmp_path / "l.jsonl"), "import", str(mixed)]) == 1
+    assert f"{mixed}:3: deal 102: amount in USD, but row 2 is in EUR" in capsys.readouterr().err

@@ -16,7 +16,7 @@ import msgspec
 from queries.crm.cells import DATE_ORDERS, DECIMAL_MARKS
 
 FIELDS = ("id", "name", "owner", "stage", "amount", "close_date", "account", "next_step", "due", "priority",
-          "status")
+          "status", "currency")
 REQUIRED = ("id", "name", "stage")
 
 
@@ -52,7 +52,8 @@ SALESFORCE = CrmMap(
     name="salesforce", prefix="SF-",
     columns={"id": ("Opportunity ID", "Opportunity ID (18)"), "name": ("Opportunity Name",),
              "owner": ("Opportunity Owner", "Owner Name"), "stage": ("Stage",), "amount": ("Amount",),
-             "close_date": ("Close Date",), "account": ("Account Name",), "next_step": ("Next Step",)},
+             "close_date": ("Close Date",), "account": ("Account Name",), "next_step": ("Next Step",),
+             "currency": ("Opportunity Currency",)},
     stages=_folded({"Prospecting": "lead", "Qualification": "qualified", "Needs Analysis": "qualified",
                     "Value Proposition": "proposal", "Id. Decision Makers": "proposal",
                     "Perception Analysis": "proposal", "Proposal/Price Quote": "quote",
@@ -79,7 +80,7 @@ PIPEDRIVE = CrmMap(
     columns={"id": ("Deal - ID", "Deal - Pipedrive System ID"), "name": ("Deal - Title",),
              "owner": ("Deal - Owner",), "stage": ("Deal - Stage",), "amount": ("Deal - Value",),
              "close_date": ("Deal - Expected close date",), "account": ("Deal - Organization",),
-             "status": ("Deal - Status",)},
+             "status": ("Deal - Status",), "currency": ("Deal - Currency", "Deal - Currency of value")},
     stages=_folded({"Lead In": "lead", "Contact Made": "qualified", "Needs Defined": "qualified",
                     "Demo Scheduled": "proposal", "Proposal Made": "quote",
                     "Negotiations Started": "negotiation"}),

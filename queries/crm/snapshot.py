@@ -79,6 +79,7 @@ def read_snapshot(path: Path, ledger_stages: list[str], crm: CrmMap | None = Non
     reading = _RowReader(crm, where, ledger_stages, decimal_mark or crm.decimal_mark, date_order or crm.date_order)
     snapshot = Snapshot(path, crm)
     first_row: dict[str, int] = {}
+    currency: tuple[str, int] | None = None  # the first row's currency, and its row: the ledger has one
     line = reader.line_num
     while True:
         start = line + 1
@@ -103,6 +104,13 @@ def read_snapshot(path: Path, ledger_stages: list[str], crm: CrmMap | None = Non
             continue
         if record.deal in first_row:
             snapshot.bad.append(BadRow(start, f"record id {record.crm_id!r} again (first on row {first_row[record.deal]})"))
+            continue
+        code = reading.cell(cells_, "currency").upper()
+        if code and currency is None:
+            currency = (code, start)
+        elif code and code != currency[0]:
+            snapshot.bad.append(BadRow(start, f"deal {record.crm_id}: amount in {code}, but row {currency[1]} is in "
+                                              f"{currency[0]}; the ledger has one currency: convert it in the CRM"))
             continue
         first_row[record.deal] = start
         snapshot.records.append(record)
