@@ -6,7 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from ledger import DealOpened, LedgerError, append_event, read_ledger
+import msgspec
+
+from ledger import DealOpened, Event, LedgerError, append_event, read_ledger, stamp
 from tui.cli.common import CommandError
 from tui.describe import describe
 from tui.text import plain
@@ -68,7 +70,8 @@ def run_import(args: argparse.Namespace) -> int:
     try:
         for planned in plan.deals:
             version = planned.version
-            for event in planned.events:
+            for planned_event in planned.events:
+                event = _stamped_now(planned_event)
                 expect = None if isinstance(event, DealOpened) else version
                 done = append_event(args.ledger, event, expect_version=expect)
                 version = done.deal_version or version + 1
@@ -84,6 +87,12 @@ def run_import(args: argparse.Namespace) -> int:
     else:
         print(f"nothing to append: {args.ledger} already matches the file")
     return 0
+
+
+def _stamped_now(event: Event) -> Event:
+    """The planned event stamped afresh: a long import never writes a time earlier than another writer's line."""
+    fields = {k: v for k, v in msgspec.structs.asdict(event).items() if k not in ("id", "ts")}
+    return stamp(type(event), **fields)
 
 
 def _notices(plan) -> None:
