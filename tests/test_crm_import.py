@@ -278,3 +278,18 @@ def test_a_row_in_another_currency_is_a_bad_row(tmp_path, capsys):
     mixed = edited(tmp_path, "pipedrive.csv", ("8.900,50 €\",EUR", "8.900,50 $\",USD"))
     assert main(["--ledger", str(tmp_path / "l.jsonl"), "import", str(mixed)]) == 1
     assert f"{mixed}:3: deal 102: amount in USD, but row 2 is in EUR" in capsys.readouterr().err
+
+
+def test_a_ledger_stamped_ahead_of_the_clock_takes_nothing(write_ledger, capsys):
+    from tests.conftest import line
+
+    ledger = write_ledger(line("target_set", "e1", ts="2099-01-01T00:00:00+00:00", period="2098-12", amount=1))
+    before = ledger.read_bytes()
+    assert main(["--ledger", str(ledger), "import", str(EXAMPLES / "hubspot.csv")]) == 1
+    assert ledger.read_bytes() == before and "clock" in capsys.readouterr().err
+
+
+def test_by_is_recorded_on_every_event(tmp_path):
+    ledger = tmp_path / "l.jsonl"
+    assert main(["--ledger", str(ledger), "--by", "hana", "import", str(EXAMPLES / "zoho.csv")]) == 0
+    assert {e.by for e in read_ledger(ledger).events} == {"hana"}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -49,13 +48,10 @@ def as_decimal(value: object) -> Decimal:
     return Decimal(repr(value))
 
 
-def plan_import(snapshot: Snapshot, state: LedgerState, *, by: str | None = None,
-                now: dt.datetime | None = None) -> Plan:
+def plan_import(snapshot: Snapshot, state: LedgerState, *, by: str | None = None) -> Plan:
     """The events that bring `state` to the snapshot: opens for new deals, one event per changed field."""
     plan = Plan()
     common: dict[str, object] = {"by": by} if by else {}
-    if now is not None:
-        common["ts"] = now
     seen: set[str] = set()
     for record in snapshot.records:
         seen.add(record.deal)
