@@ -13,9 +13,9 @@ Two methods, and the result says which it used:
   amount is turned into an integer count of a common unit (the greatest common divisor of the open
   amounts, at the finest decimal scale present: 100.10 and 250 become 1,001 and 2,500 units of 0.10),
   and equal totals merge as the deals are added. Probabilities are floats (`fractions=True` gives
-  exact `Fraction`s, for tests). It is used when the work it needs (states x deals, estimated
-  before starting) fits `EXACT_WORK`: amounts in round hundreds stay exact into the thousands of
-  deals; amounts with cents only up to about twenty deals, since their totals barely ever merge.
+  exact `Fraction`s, for tests). It is used when the work it needs (state updates, bounded
+  before starting) fits `EXACT_WORK`: amounts in round hundreds stay exact to about a hundred
+  deals; amounts with cents only to about eighteen, since their totals barely ever merge.
 - **simulated**: `draws` independent draws of the whole pipeline (a fixed seed, so the same inputs
   give the same figures). Its `error` holds at `confidence` (95%) by the Dvoretzky-Kiefer-Wolfowitz
   inequality (Massart's constant): with that confidence the simulated distribution function is
@@ -40,10 +40,12 @@ import msgspec
 OpenDeal = tuple[Decimal, Decimal]  # (amount, rate): an open deal that can close in the period
 
 LEVELS = (Fraction(1, 10), Fraction(1, 2), Fraction(9, 10))
-EXACT_WORK = 3_000_000  # state updates the exact method may do (about 0.1 s); beyond it, simulate
+# `auto` is exact up to this many state updates (about 0.2 s), roughly what a default simulation
+# costs: at the same price, no error.
+EXACT_WORK = 2_000_000
 CONFIDENCE = 0.95
-DRAW_WORK = 20_000_000  # deal-draws a simulation does by default: draws = DRAW_WORK / deals ...
-MIN_DRAWS, MAX_DRAWS = 2_048, 32_768  # ... kept within these
+DRAW_WORK = 16_000_000  # deal-draws a simulation does by default (about 0.2 s): draws = DRAW_WORK / deals ...
+MIN_DRAWS, MAX_DRAWS = 1_536, 32_768  # ... kept within these (error 0.035 down to 0.0075)
 FLOAT_ROUNDING = 2.0 ** -51  # x (totals + deals): a bound on a float cumulative's rounding error
 RATE_BITS = 31
 # Money sums never round: a result that would need rounding raises instead of being wrong.
@@ -102,17 +104,18 @@ class Distribution:
 
 
 def target_odds(won: Decimal, target: Decimal | None, deals: Iterable[OpenDeal], *, method: str = "auto",
-                draws: int | None = None, seed: int = 0) -> TargetOdds:
+                draws: int | None = None, seed: int = 0, exact_work_limit: int = EXACT_WORK) -> TargetOdds:
     """The probability that won + the amounts of the deals won reaches target, with p10/p50/p90.
 
     `deals`: (amount, rate) of every open deal that can close in the period, amounts >= 0 and rates
-    in [0, 1] as exact Decimals. `method`: "auto" (exact when it fits EXACT_WORK, else simulated),
-    "exact" (always; may be slow), or "simulated". `draws` (simulated): default DRAW_WORK / deals
-    within [MIN_DRAWS, MAX_DRAWS]; `seed` fixes the draws.
+    in [0, 1] as exact Decimals. `method`: "auto" (exact when `exact_work(deals)` <=
+    `exact_work_limit`, else simulated), "exact" (always; may be slow), or "simulated". `draws`
+    (simulated): default DRAW_WORK / uncertain deals within [MIN_DRAWS, MAX_DRAWS]; `seed` fixes
+    the draws. Raises ValueError on a bad amount, rate or method.
     """
     base, unit, ints = _in_units(won, _checked(won, target, deals))
     if method == "auto":
-        method = "exact" if min(_work(ints)) <= EXACT_WORK else "simulated"
+        method = "exact" if min(_work(ints)) <= exact_work_limit else "simulated"
     if method == "exact":
         dist, n_draws, error, confidence = _exact(base, unit, ints, fractions=False), 0, 0.0, 1.0
     elif method == "simulated":
