@@ -83,6 +83,8 @@ class Distribution:
     def probability_at_least(self, target: Decimal):
         """P(total >= target), in the weights' own arithmetic (a Fraction stays a Fraction)."""
         need = math.ceil((Fraction(target) - Fraction(self.base)) / Fraction(self.unit))
+        if need <= 0:
+            return 1  # made already: exactly 1, not a float sum of every weight a hair off it
         return sum(self.weights[bisect_left(self.totals, need):], 0) / self.denominator
 
     def percentile(self, level: Fraction) -> Decimal:
@@ -218,8 +220,9 @@ def _exact(base: Decimal, unit: Decimal, ints: list[tuple[int, Decimal]], *, fra
 
 
 def _slack(fractions: bool, totals: list[int], ints: list) -> float:
-    """Each float probability is a product over the deals of sums of at most two terms, and the
-    cumulative adds them up: its rounding error stays under (deals + totals) x 2^-51 (generously)."""
+    """A bound on a float cumulative's rounding error: a rate's rounding moves any cumulative by at
+    most 2^-53 per deal, the products' roundings about 2^-52 per deal, and the running sum 2^-53 per
+    total; (deals + totals) x 2^-51 covers them with room to spare."""
     return 0.0 if fractions else (len(totals) + len(ints)) * FLOAT_ROUNDING
 
 

@@ -152,6 +152,12 @@ def test_target_already_met_by_won():
     assert (odds.p10, odds.p90) == (D("1000"), D("1400"))
 
 
+def test_a_target_already_met_is_certain_exactly():
+    deals = [(D("123.45") + k, D("0.1") * (k % 9 + 1)) for k in range(12)]
+    assert target_odds(D("1000"), D("999.99"), deals).probability == 1.0
+    assert target_odds(D("1000"), D("1000"), deals, method="simulated", draws=100).probability == 1.0
+
+
 def test_no_target():
     odds = target_odds(D("10"), None, [(D("400"), D("0.5"))])
     assert odds.probability is None
