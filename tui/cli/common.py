@@ -22,11 +22,21 @@ def ledger_options(suppress_defaults: bool) -> argparse.ArgumentParser:
     parser.add_argument("--ledger", type=Path, default=default, metavar="PATH",
                         help=f"the ledger file (default: ${ENV_LEDGER}, else ./{DEFAULT_LEDGER})")
     parser.add_argument("--by", default=default, metavar="NAME", help="who records the change")
+    parser.add_argument("--sample", action="store_true", default=False if default is None else default,
+                        help="use a fresh copy of the bundled sample ledger (in $XDG_DATA_HOME/dealbook); "
+                             "the repository's file is never changed")
     return parser
 
 
 def resolve_ledger(args: argparse.Namespace) -> None:
-    if args.ledger is None:
+    """The ledger to use: --sample's fresh working copy, --ledger, $DEALBOOK_LEDGER, else ./dealbook.jsonl."""
+    if getattr(args, "sample", False):
+        if args.ledger is not None:
+            raise CommandError("--sample and --ledger both name a ledger: give one of them")
+        from tui.cli.sample import fresh_copy
+
+        args.ledger = fresh_copy()
+    elif args.ledger is None:
         args.ledger = Path(os.environ.get(ENV_LEDGER) or DEFAULT_LEDGER)
 
 
