@@ -11,6 +11,7 @@ from pathlib import Path
 import msgspec
 
 from ledger import Appended, Conflict, Event, LedgerError, LedgerWriter, Problem, new_id, now
+from ledger import jsonscan
 from ledger.events import EVENT_TYPES, AnyEvent
 from ledger.problems import quote
 from queries.scenarios import PLACEHOLDER_ID, PLACEHOLDER_TS, ScenarioError, Staged, label
@@ -46,8 +47,15 @@ def read_scenario(path: str | os.PathLike[str]) -> list[Event]:
 def _decode(raw: bytes) -> Event | str:
     try:
         obj = msgspec.json.decode(raw)
+    except RecursionError:  # an unknown field nested deep: skipped without recursion, as the ledger's reader does
+        obj = _shallow(raw)
+        if isinstance(obj, str):
+            return obj
     except msgspec.DecodeError as err:
         return f"not valid JSON: {quote(str(err), 200)}"
+    key = jsonscan.key_given_twice(raw)
+    if key is not None:
+        return f"the key {quote(key, 40)!r} is given twice in one object: keep one of them"
     if not isinstance(obj, dict):
         return "not a JSON object: each line is one event, such as {\"type\": \"priority_changed\", ...}"
     kind = obj.get("type")
@@ -60,6 +68,20 @@ def _decode(raw: bytes) -> Event | str:
         return msgspec.convert(obj, AnyEvent)
     except msgspec.ValidationError as err:
         return f"invalid {kind} event: {quote(str(err), 200)}"
+
+
+def _shallow(raw: bytes) -> object:
+    def fields(kind: object) -> set[str]:
+        cls = EVENT_TYPES.get(kind) if isinstance(kind, str) else None
+        return {"type"} | ({f.encode_name for f in msgspec.structs.fields(cls)} if cls else set())
+
+    try:
+        kept = jsonscan.shallow(raw, fields)
+        return msgspec.json.decode(kept) if kept is not None else []
+    except jsonscan.NotJson as err:
+        return f"not valid JSON: {err}"
+    except (msgspec.DecodeError, RecursionError):
+        return "nested too deeply to be an event"
 
 
 def scenario_lines(events: Sequence[Event]) -> bytes:
