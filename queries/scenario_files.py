@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import stat
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,8 @@ def read_scenario(path: str | os.PathLike[str]) -> list[Event]:
     """Every event of a scenario file, in order; blank lines are skipped, any other bad line is said."""
     path = Path(path)
     try:
+        if not stat.S_ISREG(path.stat().st_mode):  # a FIFO would block the read
+            raise ScenarioError(f"{path} is not a regular file: a scenario is a .jsonl file, one event a line")
         data = path.read_bytes()
     except FileNotFoundError:
         raise ScenarioError(f"no scenario file at {path}: save one with --save FILE, or write one event a line "

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from ledger import LedgerError
 from tui.cli import edits, inspect, reports, whatif
-from tui.cli.common import CommandError, fail, ledger_options, require_ledger, resolve_ledger
+from tui.cli.common import CommandError, fail, ledger_options, regular_ledger, require_ledger, resolve_ledger
 from tui.parse import InputError
 
 
@@ -31,6 +31,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     resolve_ledger(args)
     try:
+        regular_ledger(args.ledger)
         if not hasattr(args, "handler"):
             return open_app(args)
         return args.handler(args)
