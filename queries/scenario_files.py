@@ -150,8 +150,9 @@ def commit(ledger: str | os.PathLike[str], staged: Sequence[Staged], *, by: str 
         event = msgspec.structs.replace(item.event, id=new_id(), ts=clock(), by=by or item.event.by)
         try:
             result.appended.append(writer.append(event, expect_version=item.expect_version))
-        except LedgerError as err:
-            result.refused, result.conflict = str(err), isinstance(err, Conflict)
+        except (LedgerError, OSError) as err:  # a full disk or a read-only file stops the commit as a refusal does
+            reason = f"cannot write {err.filename}: {err.strerror or err}" if isinstance(err, OSError) else str(err)
+            result.refused, result.conflict = reason, isinstance(err, Conflict)
             result.not_appended = [s.event for s in staged[index:]]
             break
     return result

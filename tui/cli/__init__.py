@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from ledger import LedgerError
-from tui.cli import edits, inspect, reports, whatif
+from tui.cli import edits, inspect, oserrors, reports, whatif
 from tui.cli.common import CommandError, fail, ledger_options, regular_ledger, require_ledger, resolve_ledger
 from tui.parse import InputError
 
@@ -41,6 +41,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as err:
+        return fail(oserrors.explain(err))
+    except OverflowError as err:
+        return fail(f"a number or date is out of range ({err}): dates go from 0001-01-01 to 9999-12-31; "
+                    "give a smaller value")
 
 
 def open_app(args: argparse.Namespace) -> int:

@@ -72,6 +72,8 @@ def _store(args: argparse.Namespace) -> Iterator[object]:
         raise CommandError(str(err)) from None
     finally:
         store.close()
+    if store.cache_note:
+        print(f"dealbook: note: {store.cache_note}", file=sys.stderr)
     for problem in store.problems:
         print(f"dealbook: {problem}", file=sys.stderr)
 

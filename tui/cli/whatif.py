@@ -102,12 +102,18 @@ def run_whatif(args: argparse.Namespace) -> int:
         except (MomentError, ValueError) as err:
             raise CommandError(str(err)) from None
         problems = list(store.problems)
+        if store.cache_note:
+            print(f"dealbook: note: {store.cache_note}", file=sys.stderr)
         period = args.period or f"{moment.year:04d}-{moment.month:02d}"
         if not (plan or args.scenario or args.compare):
             raise CommandError("nothing to try: give a move (--big-to-should, --slip DEAL, --lose DEAL, --promote, "
                                "--rate, --lead-days, --target) or --scenario FILE")
         base = [event for path in args.scenario for event in read_scenario(path)]
-        events = moves.apply_moves(store, base, plan, period, moment, args.owner, args.big_at)
+        try:
+            events = moves.apply_moves(store, base, plan, period, moment, args.owner, args.big_at)
+        except OverflowError:
+            raise CommandError("the slip goes past 9999-12-31, the last date the calendar knows: give a smaller "
+                               "--slip-days, or a period before 9999-12") from None
         if args.compare:
             named = [(path.name, read_scenario(path)) for path in args.compare]
             if events:
