@@ -14,6 +14,7 @@ import msgspec
 
 from tui import parse
 from tui.cli.common import CommandError, require_ledger
+from tui.cli.reports import outcome, problems_json
 
 HELP = ("try moves without touching the ledger: baseline and scenario forecasts side by side. The scenario is "
         "the events of every --scenario FILE, in order, then the moves, in this order: --rate/--lead-days, "
@@ -135,6 +136,7 @@ def run_whatif(args: argparse.Namespace) -> int:
         print(f"dealbook: {problem}", file=sys.stderr)
     if args.json:
         document = msgspec.to_builtins(result)
+        document["problems"] = problems_json(problems)
         if committed is not None:
             document["commit"] = {
                 "appended": [{"line": a.line, "deal_version": a.deal_version, "event": msgspec.to_builtins(a.event)}
@@ -153,7 +155,7 @@ def run_whatif(args: argparse.Namespace) -> int:
                 print(f"this machine's clock is behind the ledger's last line: stamped at {end:%Y-%m-%d %H:%M %z}")
     if committed is not None and not committed.complete:
         return 1
-    return 0
+    return outcome(problems)
 
 
 def _clock(ledger_end: dt.datetime | None) -> Callable[[], dt.datetime]:
