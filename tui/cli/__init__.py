@@ -7,8 +7,8 @@ import sys
 from collections.abc import Sequence
 
 from ledger import LedgerError
-from tui.cli import edits, exporting, importing, inspect, reports, sample, whatif
-from tui.cli.common import CommandError, fail, ledger_options, require_ledger, resolve_ledger
+from tui.cli import edits, exporting, importing, inspect, oserrors, reports, sample, whatif
+from tui.cli.common import CommandError, fail, ledger_options, regular_ledger, require_ledger, resolve_ledger
 from tui.parse import InputError
 
 
@@ -36,6 +36,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         resolve_ledger(args)
         if getattr(args, "sample", False) and hasattr(args, "handler"):
             print(f"dealbook: on a fresh copy of the bundled sample: {args.ledger}", file=sys.stderr)
+        regular_ledger(args.ledger)
         if not hasattr(args, "handler"):
             return open_app(args)
         return args.handler(args)
@@ -45,6 +46,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as err:
+        return fail(oserrors.explain(err))
+    except OverflowError as err:
+        return fail(f"a number or date is out of range ({err}): dates go from 0001-01-01 to 9999-12-31; "
+                    "give a smaller value")
 
 
 def open_app(args: argparse.Namespace) -> int:
