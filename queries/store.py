@@ -64,26 +64,31 @@ class Store:
         path = Path(ledger)
         store = cls(path, cache_path_for(path) if cache else None, full_check)
         try:
-            store.refresh()
-        except duckdb.Error as err:  # a cache cut short or corrupt (it is only a cache): rebuilt, else memory
-            store.close()
+            return store._refreshed()
+        except duckdb.Error as err:
             if store.cache_path is None:
                 raise
-            with contextlib.suppress(OSError):
-                store._remove_cache_files()
-            store = cls(path, store.cache_path, full_check)
-            store.cache_note = store.cache_note or f"the cache {store.cache_path} could not be read ({err}): rebuilt"
-            try:
-                store.refresh()
-            except duckdb.Error as again:
-                store.close()
-                store = cls(path, None, full_check)
-                store.cache_note = f"cannot use the cache {cache_path_for(path)} ({again}): working from memory"
-                store.refresh()
+            failure = err
+        # A cache cut short or corrupt is only a cache: made again, else the ledger is read into memory.
+        with contextlib.suppress(OSError):
+            store._remove_cache_files()
+        store = cls(path, store.cache_path, full_check)
+        store.cache_note = store.cache_note or f"the cache {store.cache_path} could not be read ({failure}): rebuilt"
+        try:
+            return store._refreshed()
+        except duckdb.Error as err:
+            store = cls(path, None, full_check)
+            store.cache_note = f"cannot use the cache {cache_path_for(path)} ({err}): working from memory"
+            return store._refreshed()
+
+    def _refreshed(self) -> Store:
+        """This store after its first refresh; closed when that fails."""
+        try:
+            self.refresh()
         except BaseException:
-            store.close()
+            self.close()
             raise
-        return store
+        return self
 
     def close(self) -> None:
         self._con.close()

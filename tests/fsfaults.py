@@ -13,14 +13,19 @@ from pathlib import Path
 import pytest
 
 
+def _run_or_skip(command: list[str], why: str) -> None:
+    """Run a set-up command; where this machine does not allow it, skip the test and say why."""
+    done = subprocess.run(command, capture_output=True, text=True)
+    if done.returncode != 0:
+        pytest.skip(f"{why} ({done.stderr.strip() or 'it failed'})")
+
+
 @contextlib.contextmanager
-def tmpfs(where: Path, size: str = "1m", read_only: bool = False) -> Iterator[Path]:
+def tmpfs(where: Path, size: str = "1m") -> Iterator[Path]:
     """A tmpfs of `size` mounted at `where` (skipped, with the reason, where mounting is not allowed)."""
     where.mkdir(parents=True, exist_ok=True)
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(where)],
-                          capture_output=True, text=True)
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here ({done.stderr.strip() or 'mount failed'}): needs root")
+    _run_or_skip(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(where)],
+                 "cannot mount a tmpfs here: needs root")
     try:
         yield where
     finally:
@@ -51,9 +56,7 @@ def immutable(path: Path) -> Iterator[Path]:
     """chattr +i: a file nobody, root included, may change (skipped where chattr cannot)."""
     if shutil.which("chattr") is None:
         pytest.skip("chattr is not installed")
-    done = subprocess.run(["chattr", "+i", str(path)], capture_output=True, text=True)
-    if done.returncode != 0:
-        pytest.skip(f"chattr +i is not allowed here ({done.stderr.strip()})")
+    _run_or_skip(["chattr", "+i", str(path)], "chattr +i is not allowed here")
     try:
         yield path
     finally:

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import msgspec
 
-from ledger import DealOpened, Event, LedgerError, append_event, read_ledger, stamp
+from ledger import DealOpened, Event, LedgerError, append_event, new_id, now, read_ledger
+from ledger.writer import refuse_broken
 from tui.cli.common import CommandError
 from tui.describe import describe
 from tui.text import plain
@@ -39,10 +40,7 @@ def run_import(args: argparse.Namespace) -> int:
     from queries.crm import BUILT_IN, CellError, MapError, load_map, plan_import, read_snapshot
 
     ledger = read_ledger(args.ledger, keep_events=False)
-    broken = [p for p in ledger.problems if not (ledger.cut_tail and p.line == ledger.next_line)]
-    if broken:
-        raise CommandError(f"{args.ledger} has {len(broken)} problem(s), first {broken[0]}; nothing was imported. "
-                           f"Run `dealbook check --ledger {args.ledger}` first")
+    refuse_broken(ledger)  # before the file is read: the appends would refuse it anyway
     state = ledger.state
     try:
         crm = load_map(args.map, args.crm) if args.map else (BUILT_IN[args.crm] if args.crm else None)
@@ -94,8 +92,7 @@ def run_import(args: argparse.Namespace) -> int:
 
 def _stamped_now(event: Event) -> Event:
     """The planned event stamped afresh: a long import never writes a time earlier than another writer's line."""
-    fields = {k: v for k, v in msgspec.structs.asdict(event).items() if k not in ("id", "ts")}
-    return stamp(type(event), **fields)
+    return msgspec.structs.replace(event, id=new_id(), ts=now())
 
 
 def _notices(plan) -> None:
