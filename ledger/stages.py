@@ -1,4 +1,4 @@
-"""The stage table: METHOD.md's defaults, changed by `stage_defined` events."""
+"""The stage table: the defaults of docs/method.md, changed by `stage_defined` events."""
 
 from __future__ import annotations
 

@@ -72,7 +72,7 @@ class Forecast(msgspec.Struct, frozen=True, kw_only=True):
     on_track: bool
     coverage: float | None  # None when the target is 0
     deals: list[ForecastDeal]
-    promotions: list[str]  # deal ids, in the order METHOD.md gives
+    promotions: list[str]  # deal ids, in the order docs/method.md gives
     big_at: float = 0.0  # the big-deal threshold used
     period_start: dt.date | None = None
     period_end: dt.date | None = None

@@ -114,9 +114,15 @@ def _handler(build: Build) -> Callable[[argparse.Namespace], int]:
         if args.ts:
             fields["ts"] = args.ts
         event = stamp(event_type, **fields)
-        with _cache_source(args.ledger) as source:
-            appended = append_event(args.ledger, event, expect_version=getattr(args, "expect_version", None),
-                                    source=source)
+        existed = os.path.lexists(args.ledger)
+        try:
+            with _cache_source(args.ledger) as source:
+                appended = append_event(args.ledger, event, expect_version=getattr(args, "expect_version", None),
+                                        source=source)
+        except BaseException:
+            if not existed:
+                _remove_if_empty(args.ledger)  # a refused change on a mistyped path leaves no file behind
+            raise
         subject = f"{plain(event.deal_id)}: " if event.deal_id else ""
         version = f" (version {appended.deal_version})" if appended.deal_version else ""
         aside = (f"\nset aside a cut-off last line ({appended.set_aside} bytes) in {args.ledger}.cut-off"
@@ -125,6 +131,13 @@ def _handler(build: Build) -> Callable[[argparse.Namespace], int]:
         return 0
 
     return run
+
+
+def _remove_if_empty(path: Path) -> None:
+    """Remove the empty file the writer created for a change it then refused."""
+    with contextlib.suppress(OSError):
+        if os.stat(path).st_size == 0:
+            os.unlink(path)
 
 
 @contextlib.contextmanager
