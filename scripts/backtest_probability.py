@@ -31,8 +31,8 @@ from queries.probability import target_odds  # noqa: E402
 NINE = Decimal("1e-9")
 
 
-def exact(x: float) -> Decimal:
-    return Decimal(repr(x))
+def exact(x: float | Decimal) -> Decimal:
+    return x if isinstance(x, Decimal) else Decimal(repr(x))
 
 
 def odds_on(store: Store, period: str, owner: str | None, moment: dt.datetime, all_open: bool) -> float | None:

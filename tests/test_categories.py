@@ -25,6 +25,16 @@ def test_categories_worked_by_hand():
         "commit": "4030.030", "best_case": "5030.030", "pipeline": "6030.030"}
 
 
+def test_the_method_pages_worked_example():
+    # docs/method.md, 10 November: 8,000 won; must D-1 5,000 at 60% and D-2 12,000 at 80%, should
+    # D-4 9,000 at 80% and D-9 4,000 at 60%, could D-6 6,000 at 60% (the deals that can close):
+    # commit 8,000 + 3,000 + 9,600 = 20,600; best case + 7,200 + 2,400 = 30,200; pipeline + 3,600 = 33,800
+    deals = [(D(5000), D("0.6"), "must"), (D(12000), D("0.8"), "must"), (D(9000), D("0.8"), "should"),
+             (D(4000), D("0.6"), "should"), (D(6000), D("0.6"), "could")]
+    got = forecast_categories(D(8000), deals)
+    assert (got.commit, got.best_case, got.pipeline) == (D(20600), D(30200), D(33800))
+
+
 def test_no_deals_is_what_is_won():
     got = forecast_categories(D("12.5"), [])
     assert got.commit == got.best_case == got.pipeline == D("12.5")

@@ -138,6 +138,22 @@ def test_hand_worked_a_level_float_sums_miss_by_a_hair():
     assert odds.probability == pytest.approx(0.18, abs=1e-15)
 
 
+def test_the_method_pages_worked_example():
+    # docs/method.md, 10 November: 8,000 won, target 30,000; D-2 12,000 and D-4 9,000 at 80%,
+    # D-1 5,000, D-9 4,000 and D-6 6,000 at 60%. Reaching 30,000 needs 22,000 more:
+    #   both 80% deals (0.64): 21,000, plus any 60% deal: 1 - 0.4^3 = 0.936      -> 0.59904
+    #   only D-2 (0.16): needs 10,000 of 5/4/6k: D-1+D-6, D-9+D-6 (0.144 each) or all three (0.216)
+    #                    = 0.504                                                 -> 0.08064
+    #   only D-4 (0.16): needs 13,000: all three 60% deals (0.216)               -> 0.03456
+    #   neither: 15,000 at most                                                  -> 0
+    # 0.59904 + 0.08064 + 0.03456 = 0.71424 = 2232/3125; the page's percentiles: 23,000, 35,000, 44,000.
+    deals = [(D(12000), D("0.8")), (D(9000), D("0.8")), (D(5000), D("0.6")), (D(4000), D("0.6")), (D(6000), D("0.6"))]
+    assert exact_distribution(D(8000), deals, fractions=True).probability_at_least(D(30000)) == Fraction(2232, 3125)
+    odds = target_odds(D(8000), D(30000), deals)
+    assert odds.probability == pytest.approx(0.71424, abs=1e-15)
+    assert (odds.p10, odds.p50, odds.p90) == (D(23000), D(35000), D(44000))
+
+
 # -- edge cases --------------------------------------------------------------------------------
 
 def test_no_open_deals():
