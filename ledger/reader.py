@@ -10,6 +10,7 @@ from typing import Any
 
 import msgspec
 
+from ledger import jsonscan
 from ledger.events import EVENT_TYPES, Event, decode_event, decode_lines
 from ledger.problems import Problem, quote
 from ledger.state import LedgerState
@@ -120,15 +121,19 @@ def read_pieces(
 def _read_complete_lines(result: LedgerRead, complete: bytes, first_line: int) -> None:
     events = _decode_fast(complete)
     if events is not None:
+        twice = jsonscan.keys_given_twice(complete, events)
         raw_lines: list[bytes] = []  # split only once a line has to be quoted
         for number, event in enumerate(events, start=first_line):
-            reason = result.state.problem_with(event)
+            key = twice.get(number - first_line)
+            reason = _twice(key) if key is not None else result.state.problem_with(event)
             if reason is not None and not raw_lines:
                 raw_lines = complete.split(b"\n")
             _accept(result, event, number, reason, raw_lines[number - first_line] if reason else b"")
         return
     for number, raw in enumerate(complete.split(b"\n")[:-1], start=first_line):
-        event_or_reason = _decode_one(raw)
+        event_or_reason = _decode_one(raw) if not raw.startswith(_BOM) else _bom(number)
+        if not isinstance(event_or_reason, str) and (key := jsonscan.key_given_twice(raw)) is not None:
+            event_or_reason = _twice(key)
         if isinstance(event_or_reason, str):
             result.problems.append(Problem(str(result.path), number, event_or_reason, quote(raw)))
         else:
@@ -139,9 +144,14 @@ def _decode_fast(complete: bytes) -> list[Event] | None:
     """All lines at once; None when any line fails (or blank lines hide), so lines are then read one by one."""
     try:
         events = decode_lines(complete)
-    except (msgspec.DecodeError, msgspec.ValidationError):
-        return None
+    except (msgspec.DecodeError, msgspec.ValidationError, RecursionError):
+        return None  # deep nesting too: the lines are then read one by one, and a deep one without recursion
     return events if len(events) == complete.count(b"\n") else None
+
+
+def _twice(key: str) -> str:
+    return (f"the key {quote(key, 40)!r} is given twice in one object: a reader cannot tell which one is meant; "
+            "keep one of them")
 
 
 def _accept(result: LedgerRead, event: Event, number: int, reason: str | None, raw: bytes) -> None:
@@ -172,11 +182,13 @@ def referenced(chunk: bytes) -> tuple[set[str], set[str]]:
     """
     try:
         refs = _refs_decoder.decode_lines(chunk)
-    except (msgspec.DecodeError, msgspec.ValidationError):
+    except (msgspec.DecodeError, msgspec.ValidationError, RecursionError):
         refs = []
         for raw in chunk.split(b"\n"):
             try:
                 refs.append(_refs_decoder.decode(raw))
+            except RecursionError:
+                refs.append(_deep_refs(raw))
             except (msgspec.DecodeError, msgspec.ValidationError):
                 continue
     ids, deals = set(), set()
@@ -190,6 +202,15 @@ def referenced(chunk: bytes) -> tuple[set[str], set[str]]:
     return ids, deals
 
 
+_BOM = b"\xef\xbb\xbf"
+
+
+def _bom(number: int) -> str:
+    if number == 1:
+        return "the file starts with a UTF-8 byte order mark; save it without BOM"
+    return "the line starts with a UTF-8 byte order mark, which is not JSON: remove it"
+
+
 def _decode_one(raw: bytes) -> Event | str:
     """The line's event, or the reason it is not one, said for people."""
     if not raw.strip():
@@ -201,11 +222,45 @@ def _decode_one(raw: bytes) -> Event | str:
     try:
         return decode_event(raw)
     except RecursionError:
-        return "nested too deeply to be an event"
+        return _decode_deep(raw)
     except msgspec.ValidationError as err:  # a subclass of DecodeError: it goes first
         return _explain_invalid(raw, err)
     except msgspec.DecodeError as err:
         return f"not valid JSON: {_plain(err)}"
+
+
+_FIELDS = {tag: {f.encode_name for f in msgspec.structs.fields(cls)} | {"type"} for tag, cls in EVENT_TYPES.items()}
+
+
+def _fields(kind: object) -> set[str]:
+    return _FIELDS.get(kind, {"type"}) if isinstance(kind, str) else {"type"}
+
+
+def _decode_deep(raw: bytes) -> Event | str:
+    """A line nested too deeply for the decoder: its unknown fields are skipped without recursion, as the
+    format wants (kept and ignored, however deep); only the event's own fields are decoded."""
+    try:
+        kept = jsonscan.shallow(raw, _fields)
+    except jsonscan.NotJson as err:
+        return f"not valid JSON: {err}"
+    if kept is None:
+        return "not a JSON object: every line must be one event object"
+    try:
+        return decode_event(kept)
+    except RecursionError:
+        return "nested too deeply to be an event"
+    except msgspec.ValidationError as err:
+        return _explain_invalid(kept, err)
+    except msgspec.DecodeError as err:
+        return f"not valid JSON: {_plain(err)}"
+
+
+def _deep_refs(raw: bytes) -> _Refs:
+    try:
+        kept = jsonscan.shallow(raw, lambda kind: {"id", "deal", "parts"})
+        return _refs_decoder.decode(kept) if kept is not None else _Refs()
+    except (jsonscan.NotJson, msgspec.DecodeError, msgspec.ValidationError, RecursionError):
+        return _Refs()
 
 
 class _Head(msgspec.Struct):

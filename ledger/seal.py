@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from ledger.problems import LedgerError
 
 DIGEST = 16  # bytes of BLAKE2b per line: 16 MB of seal for a million lines
 
@@ -34,15 +37,24 @@ class Verified:
 def verify(path: str | os.PathLike[str], *, seal_new: bool = True) -> Verified:
     """Compare every complete line with its digest from the last verify; then seal the lines added since.
 
-    Nothing is sealed when anything differs, so the evidence stays until a person looks.
+    Nothing is sealed when anything differs, so the evidence stays until a person looks. Two verifies
+    never interleave (each holds the ledger's lock, as a writer does), and the seal is replaced whole
+    (a temporary file, fsync, rename): it is the old seal or the new one, never a mix. `sealed` counts
+    only what is durably written; a seal that cannot be written raises OSError, the old one intact.
     """
     path = Path(path)
     with open(path, "rb") as f:
+        fcntl.flock(f.fileno(), fcntl.LOCK_EX)  # released when the file is closed
         data = f.read()
-    lines = data[: data.rfind(b"\n") + 1].splitlines(keepends=True)
+        return _verify_locked(path, data, seal_new)
+
+
+def _verify_locked(path: Path, data: bytes, seal_new: bool) -> Verified:
+    # Lines end at b"\n" only: a raw CR inside a line is JSON whitespace, not a line's end.
+    lines = data[: data.rfind(b"\n") + 1].split(b"\n")[:-1]
     sealed = _read_seal(seal_file(path))
     result = Verified()
-    now = [digest(line) for line in lines]
+    now = [digest(line + b"\n") for line in lines]
     for number, (was, is_) in enumerate(zip(sealed, now), start=1):
         if was != is_:
             result.findings.append(_explain(number, sealed, now, path))
@@ -56,8 +68,15 @@ def verify(path: str | os.PathLike[str], *, seal_new: bool = True) -> Verified:
         return result
     fresh = now[len(sealed):]
     if seal_new and fresh:
-        _append_seal(seal_file(path), fresh)
-    result.sealed = len(fresh)
+        try:
+            _write_seal(seal_file(path), sealed + fresh)
+        except OSError as err:
+            raise LedgerError(
+                f"cannot write the seal {seal_file(path)}: {err.strerror or err}. {len(sealed):,} line(s) match "
+                f"the last verify; the {len(fresh):,} new line(s) were NOT sealed and the old seal is intact. "
+                "Free some space (or fix the permissions), then run `dealbook verify` again."
+            ) from None
+        result.sealed = len(fresh)
     return result
 
 
@@ -82,13 +101,24 @@ def _read_seal(path: Path) -> list[bytes]:
     return [raw[i: i + DIGEST] for i in range(0, whole, DIGEST)]
 
 
-def _append_seal(path: Path, digests: list[bytes]) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+def _write_seal(path: Path, digests: list[bytes]) -> None:
+    """Replace the seal whole and durably; on any failure the old seal stays as it was."""
+    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        size = os.fstat(fd).st_size
-        if size % DIGEST:
-            os.ftruncate(fd, size - size % DIGEST)
-        os.write(fd, b"".join(digests))
-        os.fsync(fd)
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        try:
+            data = memoryview(b"".join(digests))
+            while data:
+                data = data[os.write(fd, data):]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(temp, path)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    directory = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)
     finally:
-        os.close(fd)
+        os.close(directory)

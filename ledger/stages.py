@@ -1,4 +1,4 @@
-"""The stage table: the method's defaults (docs/method.md), changed by `stage_defined` events."""
+"""The stage table: the defaults of docs/method.md, changed by `stage_defined` events."""
 
 from __future__ import annotations
 

@@ -142,7 +142,7 @@ class LedgerWriter:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
             ledger = self._catch_up(fd, event, source)
-            _refuse_broken(ledger)
+            refuse_broken(ledger)
             if clock is not None:
                 moment = clock()
                 event = msgspec.structs.replace(event, ts=stamp_time(ledger.state, moment))
@@ -305,7 +305,8 @@ def stamp(event_type: type[Event], /, **fields: object) -> Event:
         raise LedgerError(f"invalid {event_type.__struct_config__.tag} event: {err}") from None
 
 
-def _refuse_broken(ledger: LedgerRead) -> None:
+def refuse_broken(ledger: LedgerRead) -> None:
+    """Raise LedgerError naming the first problem of a ledger that takes no more lines (a cut-off tail aside)."""
     real = [p for p in ledger.problems if not (ledger.cut_tail and p.line == ledger.next_line)]
     if real:
         first = real[0]

@@ -76,7 +76,7 @@ class Forecast(msgspec.Struct, frozen=True, kw_only=True):
     on_track: bool | None  # needed <= 0; None without a target, never "on track"
     coverage: float | None  # None without a target (or a target of 0)
     deals: list[ForecastDeal]
-    promotions: list[str]  # deal ids, in the order the method gives
+    promotions: list[str]  # deal ids, in the order docs/method.md gives
     big_at: Decimal | None = None  # the big-deal threshold used; None: nothing is big
     period_start: dt.date | None = None
     period_end: dt.date | None = None

@@ -27,7 +27,6 @@ def replay(cur: duckdb.DuckDBPyConnection, period: str, owner: str | None, now: 
     today = now.date()
     ended = today > last
     last_day = last if ended else today
-    tz = calendar.tzinfo
     outcome_at = calendar.end_of_day(last) if ended else now
     outcome = forecasting.forecast(cur, period, outcome_at, owner)
     rows = []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import stat
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,6 +13,7 @@ from decimal import Decimal
 import msgspec
 
 from ledger import Appended, Conflict, Event, LedgerError, LedgerWriter, Problem, new_id, now
+from ledger import jsonscan
 from ledger.events import EVENT_TYPES, AnyEvent
 from ledger.problems import quote
 from queries.scenarios import PLACEHOLDER_ID, PLACEHOLDER_TS, ScenarioError, Staged, label
@@ -23,6 +25,8 @@ def read_scenario(path: str | os.PathLike[str]) -> list[Event]:
     """Every event of a scenario file, in order; blank lines are skipped, any other bad line is said."""
     path = Path(path)
     try:
+        if not stat.S_ISREG(path.stat().st_mode):  # a FIFO would block the read
+            raise ScenarioError(f"{path} is not a regular file: a scenario is a .jsonl file, one event a line")
         data = path.read_bytes()
     except FileNotFoundError:
         raise ScenarioError(f"no scenario file at {path}: save one with --save FILE, or write one event a line "
@@ -47,8 +51,15 @@ def read_scenario(path: str | os.PathLike[str]) -> list[Event]:
 def _decode(raw: bytes) -> Event | str:
     try:
         obj = msgspec.json.decode(raw)
+    except RecursionError:  # an unknown field nested deep: skipped without recursion, as the ledger's reader does
+        obj = _shallow(raw)
+        if isinstance(obj, str):
+            return obj
     except msgspec.DecodeError as err:
         return f"not valid JSON: {quote(str(err), 200)}"
+    key = jsonscan.key_given_twice(raw)
+    if key is not None:
+        return f"the key {quote(key, 40)!r} is given twice in one object: keep one of them"
     if not isinstance(obj, dict):
         return "not a JSON object: each line is one event, such as {\"type\": \"priority_changed\", ...}"
     kind = obj.get("type")
@@ -61,6 +72,20 @@ def _decode(raw: bytes) -> Event | str:
         return msgspec.convert(obj, AnyEvent)
     except msgspec.ValidationError as err:
         return f"invalid {kind} event: {quote(str(err), 200)}"
+
+
+def _shallow(raw: bytes) -> object:
+    def fields(kind: object) -> set[str]:
+        cls = EVENT_TYPES.get(kind) if isinstance(kind, str) else None
+        return {"type"} | ({f.encode_name for f in msgspec.structs.fields(cls)} if cls else set())
+
+    try:
+        kept = jsonscan.shallow(raw, fields)
+        return msgspec.json.decode(kept) if kept is not None else []
+    except jsonscan.NotJson as err:
+        return f"not valid JSON: {err}"
+    except (msgspec.DecodeError, RecursionError):
+        return "nested too deeply to be an event"
 
 
 def scenario_lines(events: Sequence[Event]) -> bytes:
@@ -126,8 +151,9 @@ def commit(ledger: str | os.PathLike[str], staged: Sequence[Staged], *, by: str 
         event = msgspec.structs.replace(item.event, id=new_id(), ts=clock(), by=by or item.event.by)
         try:
             result.appended.append(writer.append(event, expect_version=item.expect_version))
-        except LedgerError as err:
-            result.refused, result.conflict = str(err), isinstance(err, Conflict)
+        except (LedgerError, OSError) as err:  # a full disk or a read-only file stops the commit as a refusal does
+            reason = f"cannot write {err.filename}: {err.strerror or err}" if isinstance(err, OSError) else str(err)
+            result.refused, result.conflict = reason, isinstance(err, Conflict)
             result.not_appended = [s.event for s in staged[index:]]
             break
     return result

@@ -68,11 +68,31 @@ class Store:
         path = Path(ledger)
         store = cls(path, cache_path_for(path) if cache else None, full_check)
         try:
-            store.refresh()
+            return store._refreshed()
+        except duckdb.Error as err:
+            if store.cache_path is None:
+                raise
+            failure = err
+        # A cache cut short or corrupt is only a cache: made again, else the ledger is read into memory.
+        with contextlib.suppress(OSError):
+            store._remove_cache_files()
+        store = cls(path, store.cache_path, full_check)
+        store.cache_note = store.cache_note or f"the cache {store.cache_path} could not be read ({failure}): rebuilt"
+        try:
+            return store._refreshed()
+        except duckdb.Error as err:
+            store = cls(path, None, full_check)
+            store.cache_note = f"cannot use the cache {cache_path_for(path)} ({err}): working from memory"
+            return store._refreshed()
+
+    def _refreshed(self) -> Store:
+        """This store after its first refresh; closed when that fails."""
+        try:
+            self.refresh()
         except BaseException:
-            store.close()
+            self.close()
             raise
-        return store
+        return self
 
     def close(self) -> None:
         self._con.close()
@@ -122,10 +142,15 @@ class Store:
                 self.cache_note = f"cache in use by another process ({self.cache_path.name}): reading into memory"
                 self.cache_path = None
                 return self._prepare(duckdb.connect())
-            self._remove_cache_files()
         except duckdb.Error:
-            self._remove_cache_files()  # not a database this DuckDB can read: it is only a cache
-        return self._prepare(duckdb.connect(str(self.cache_path)))
+            pass  # not a database this DuckDB can read: it is only a cache, made again below
+        try:
+            self._remove_cache_files()
+            return self._prepare(duckdb.connect(str(self.cache_path)))
+        except (duckdb.Error, OSError) as err:  # a read-only directory, a directory in its place, a full disk
+            self.cache_note = f"cannot write the cache {self.cache_path} ({err}): working from memory"
+            self.cache_path = None
+            return self._prepare(duckdb.connect())
 
     def _remove_cache_files(self) -> None:
         assert self.cache_path is not None

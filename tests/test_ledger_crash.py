@@ -29,7 +29,10 @@ def test_sigkilled_writers_lose_no_acknowledged_event(tmp_path):
     for round_ in range(6):
         procs = [subprocess.Popen([sys.executable, "-c", WRITER, str(path), f"r{round_}w{w}"],
                                   stdout=subprocess.PIPE, text=True) for w in range(3)]
-        time.sleep(rng.uniform(0.3, 0.8))
+        for proc in procs:  # each writer is under way (one event acknowledged) before the kill, however slow
+            assert proc.stdout is not None
+            acknowledged.update(proc.stdout.readline().split())
+        time.sleep(rng.uniform(0.0, 0.5))  # then a random moment, mid-append or not
         for proc in procs:
             proc.send_signal(signal.SIGKILL)
             kills += 1
@@ -40,5 +43,5 @@ def test_sigkilled_writers_lose_no_acknowledged_event(tmp_path):
     ledger = read_ledger(path)
     assert ledger.ok, ledger.problems[:3]
     ids = {event.id for event in ledger.events}
-    assert kills == 18 and len(acknowledged) > 50
+    assert kills == 18 and len(acknowledged) >= 18  # every writer acknowledged at least its first event
     assert acknowledged <= ids

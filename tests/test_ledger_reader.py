@@ -1,4 +1,4 @@
-"""Every rule of LEDGER_FORMAT.md is applied on read, and every problem is reported in one pass."""
+"""Every rule of docs/ledger-format.md is applied on read, and every problem is reported in one pass."""
 
 import pytest
 

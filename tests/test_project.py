@@ -14,4 +14,4 @@ def test_ci_runs_the_readme_test_command():
 
 def test_readme_app_command_opens_the_sample_ledger():
     readme = (ROOT / "README.md").read_text()
-    assert ".venv/bin/dealbook --ledger sample_events.jsonl" in readme
+    assert ".venv/bin/dealbook --sample\n" in readme  # a working copy of the sample: tests/test_try_sample.py

@@ -1,4 +1,4 @@
-"""Hand-checked cases of the reference fold itself, from METHOD.md and docs/forecast-rules.md."""
+"""Hand-checked cases of the reference fold itself, from docs/method.md and docs/forecast-rules.md."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""What-if scenarios in queries/: the METHOD.md example by hand, past moments, refusals, files and commits."""
+"""What-if scenarios in queries/: the docs/method.md example by hand, past moments, refusals, files and commits."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ def ts(day: int, hour: int = 9) -> str:
     return dt.datetime(2026, 10, day, hour, tzinfo=TZ).isoformat()
 
 
-# METHOD.md's example: target 20k, must-haves worth 8.6k, so chance 43%. As of 10 Oct (default stages):
+# The method's example: target 20k, must-haves worth 8.6k, so chance 43%. As of 10 Oct (default stages):
 #   D-1 must negotiation 6,000 -> 4,800, big (>= 5,000 = 25% of 20k); counts (10 Oct + 7 <= 31 Oct)
 #   D-2 must quote 4,000 -> 2,400; D-3 must proposal 3,500 -> 1,400 (10 Oct + 21 = 31 Oct: counts)
 #   D-4 should negotiation 12,000 -> 9,600 (big, but already a backup); D-5 should quote 3,500 -> 2,100

@@ -44,8 +44,9 @@ class DealbookApp(App[int], inherit_bindings=False):
 
     def __init__(self, path: str | os.PathLike[str], by: str | None = None,
                  now: Clock | dt.datetime | None = None, watch: bool = True,
-                 keymap_file: Path | None = None) -> None:
+                 keymap_file: Path | None = None, notes: tuple[str, ...] = ()) -> None:
         super().__init__()
+        self.notes = notes  # said under the board's header, such as where a sample's working copy is
         self.data = BoardData(Path(path), as_clock(now), by)
         self.history = HistoryData(Path(path))
         self.watch = watch
@@ -54,7 +55,7 @@ class DealbookApp(App[int], inherit_bindings=False):
 
     def on_mount(self) -> None:
         self.set_keymap(self.keymap)
-        self.push_screen(BoardScreen(self.data, self.watch, tuple(self.keymap_problems)))
+        self.push_screen(BoardScreen(self.data, self.watch, (*self.notes, *self.keymap_problems)))
 
     @property
     def keymap_note(self) -> str:
@@ -137,8 +138,9 @@ class DealbookApp(App[int], inherit_bindings=False):
         gc.unfreeze()  # the board froze what startup made (BoardScreen): hand it back for the exit
 
 
-def run_app(path: str | os.PathLike[str], by: str | None = None, now: Clock | dt.datetime | None = None) -> int:
+def run_app(path: str | os.PathLike[str], by: str | None = None, now: Clock | dt.datetime | None = None,
+            notes: tuple[str, ...] = ()) -> int:
     """Run the board until the user quits; the exit code for the command line."""
-    app = DealbookApp(path, by=by, now=now)
+    app = DealbookApp(path, by=by, now=now, notes=notes)
     result = app.run()
     return result if isinstance(result, int) else app.return_code or 0

@@ -25,10 +25,10 @@ def describe(event: Event) -> str:
         case DealOpened():
             where = f" at {plain(event.account)}" if event.account else ""
             due = f", closes {event.close_date}" if event.close_date else ""
-            return (f"opened {plain(event.name)!r}{where} for {plain(event.owner)}: {event.stage}, "
+            return (f"opened '{plain(event.name)}'{where} for {plain(event.owner)}: {plain(event.stage)}, "
                     f"{money(event.amount)}, {event.priority}-have{due}")
         case StageChanged():
-            return f"moved to {event.stage}"
+            return f"moved to {plain(event.stage)}"
         case AmountChanged():
             return f"amount {money(event.amount)}"
         case PriorityChanged():

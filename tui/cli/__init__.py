@@ -7,8 +7,8 @@ import sys
 from collections.abc import Sequence
 
 from ledger import LedgerError
-from tui.cli import edits, inspect, reports, salvage, whatif
-from tui.cli.common import CommandError, fail, ledger_options, require_ledger, resolve_ledger
+from tui.cli import edits, exporting, importing, inspect, oserrors, reports, salvage, sample, whatif
+from tui.cli.common import CommandError, fail, ledger_options, regular_ledger, require_ledger, resolve_ledger
 from tui.parse import InputError
 
 
@@ -23,15 +23,21 @@ def build_parser() -> argparse.ArgumentParser:
     edits.register(subparsers, parent)
     reports.register(subparsers, parent)
     whatif.register(subparsers, parent)
+    importing.register(subparsers, parent)
+    exporting.register(subparsers, parent)
     salvage.register(subparsers, parent)
+    sample.register(subparsers)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    resolve_ledger(args)
     try:
+        resolve_ledger(args)
+        if getattr(args, "sample", False) and hasattr(args, "handler"):
+            print(f"dealbook: on a fresh copy of the bundled sample: {args.ledger}", file=sys.stderr)
+        regular_ledger(args.ledger)
         if not hasattr(args, "handler"):
             return open_app(args)
         return args.handler(args)
@@ -41,6 +47,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as err:
+        return fail(oserrors.explain(err))
+    except OverflowError as err:
+        return fail(f"a number or date is out of range ({err}): dates go from 0001-01-01 to 9999-12-31; "
+                    "give a smaller value")
 
 
 def open_app(args: argparse.Namespace) -> int:
@@ -49,7 +60,12 @@ def open_app(args: argparse.Namespace) -> int:
         from tui.app import run_app
     except ImportError:
         return fail("the board is not built yet; see `dealbook --help` for the commands")
-    return run_app(args.ledger, by=args.by)
+    if not getattr(args, "sample", False):
+        return run_app(args.ledger, by=args.by)
+    code = run_app(args.ledger, by=args.by, notes=(sample.note(args.ledger),))
+    print(f"dealbook: your changes to the sample are in {args.ledger}: `dealbook --ledger {args.ledger}` "
+          "reopens them, `dealbook --sample` starts afresh", file=sys.stderr)
+    return code
 
 
 def entry_point() -> None:

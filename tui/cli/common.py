@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import stat
 import sys
 from pathlib import Path
 
@@ -22,12 +23,39 @@ def ledger_options(suppress_defaults: bool) -> argparse.ArgumentParser:
     parser.add_argument("--ledger", type=Path, default=default, metavar="PATH",
                         help=f"the ledger file (default: ${ENV_LEDGER}, else ./{DEFAULT_LEDGER})")
     parser.add_argument("--by", default=default, metavar="NAME", help="who records the change")
+    parser.add_argument("--sample", action="store_true", default=False if default is None else default,
+                        help="use a fresh copy of the bundled sample ledger (in $XDG_DATA_HOME/dealbook); "
+                             "the repository's file is never changed")
     return parser
 
 
 def resolve_ledger(args: argparse.Namespace) -> None:
-    if args.ledger is None:
+    """The ledger to use: --sample's fresh working copy, --ledger, $DEALBOOK_LEDGER, else ./dealbook.jsonl."""
+    if getattr(args, "sample", False):
+        if args.ledger is not None:
+            raise CommandError("--sample and --ledger both name a ledger: give one of them")
+        from tui.cli.sample import fresh_copy
+
+        args.ledger = fresh_copy()
+    elif args.ledger is None:
         args.ledger = Path(os.environ.get(ENV_LEDGER) or DEFAULT_LEDGER)
+
+
+def regular_ledger(path: Path) -> None:
+    """Only a regular file (or a link to one) is a ledger: a device, a FIFO or a directory is refused
+    before anything opens it (a FIFO would block a read, /dev/null would get a cache beside it)."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return
+    except OSError:
+        return  # said by the command that opens it, with what to do
+    if not stat.S_ISREG(mode):
+        kind = ("a directory" if stat.S_ISDIR(mode) else "a named pipe (FIFO)" if stat.S_ISFIFO(mode)
+                else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "a socket" if stat.S_ISSOCK(mode)
+                else "not a regular file")
+        raise CommandError(f"{path} is {kind}, not a ledger: a ledger is a regular file. "
+                           f"Pass --ledger PATH (or set ${ENV_LEDGER}) to the ledger's .jsonl file")
 
 
 def require_ledger(path: Path) -> None:

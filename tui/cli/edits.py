@@ -154,6 +154,7 @@ def _append(args: argparse.Namespace, event_type: type[Event], fields: dict[str,
             raise CommandError(f"refused: {ahead}; nothing was written")
         fields["ts"] = args.ts
     event = stamp(event_type, **fields)
+    existed = os.path.lexists(args.ledger)
     try:
         with _cache_source(args.ledger) as source:
             appended = append_event(args.ledger, event, expect_version=getattr(args, "expect_version", None),
@@ -161,6 +162,10 @@ def _append(args: argparse.Namespace, event_type: type[Event], fields: dict[str,
     except Unchanged as err:
         print(str(err))
         return 0
+    except BaseException:
+        if not existed:
+            _remove_if_empty(args.ledger)  # a refused change on a mistyped path leaves no file behind
+        raise
     event = appended.event
     subject = f"{plain(event.deal_id)}: " if event.deal_id else ""
     version = f" (version {appended.deal_version})" if appended.deal_version else ""
@@ -218,6 +223,13 @@ def run_settings(args: argparse.Namespace) -> int:
 
 _DEFAULTS = {"tz": "none (each ts's own offset: set one with --tz)", "currency": "none",
              "order_value": "none", "big_at": "none (25% of the view's target)"}
+
+
+def _remove_if_empty(path: Path) -> None:
+    """Remove the empty file the writer created for a change it then refused."""
+    with contextlib.suppress(OSError):
+        if os.stat(path).st_size == 0:
+            os.unlink(path)
 
 
 @contextlib.contextmanager

@@ -52,9 +52,11 @@ def run_verify(args: argparse.Namespace) -> int:
     for finding in result.findings:
         print(finding)
     if not result.ok:
-        print(f"the ledger differs from its seal ({seal_file(args.ledger)}); nothing was sealed. "
-              "Restore the file from a copy (git, backup), or, if the edit was intended, "
-              "move the seal file away to start a new one.")
+        seal = seal_file(args.ledger)
+        print(f"the ledger differs from its seal ({seal}); nothing was sealed and the seal is kept as evidence. "
+              "Restore the file from a copy (git, backup). If the edit was intended and approved, keep the "
+              f"old seal for the record (for example `mv {seal} {seal}.before-edit`) and run `dealbook verify` "
+              "to start a new one.")
         return 1
     print(f"ok: {_count(result.checked, 'line')} match the last verify; "
           f"sealed {_count(result.sealed, 'new line')} ({seal_file(args.ledger)})")

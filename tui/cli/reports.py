@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from decimal import Decimal
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -14,6 +15,7 @@ from tui.cli.common import CommandError, require_ledger
 from tui.text import cell, day, money, percent, plain
 
 TABLE_LIMIT = 40  # deals shown in a table by default; --json always has them all
+PROBLEMS_EXIT = 3  # the figures were computed, but the ledger has lines they could not use
 
 
 def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:
@@ -72,15 +74,30 @@ def _store(args: argparse.Namespace) -> Iterator[object]:
         raise CommandError(str(err)) from None
     finally:
         store.close()
+    if store.cache_note:
+        print(f"dealbook: note: {store.cache_note}", file=sys.stderr)
     for problem in store.problems:
         print(f"dealbook: {problem}", file=sys.stderr)
 
 
-def _print_json(result: object) -> int:
+def problems_json(problems: list) -> list[dict[str, object]]:
+    """The ledger's problems for a script: each {path, line, reason}."""
+    return [{"path": p.path, "line": p.line, "reason": p.reason} for p in problems]
+
+
+def outcome(problems: list) -> int:
+    """0, or PROBLEMS_EXIT when the figures rest on a ledger with problems (a script must not take them as all well)."""
+    return PROBLEMS_EXIT if problems else 0
+
+
+def _print_json(result: object, problems: list) -> int:
     from queries.model import to_json  # here: a change command never loads DuckDB
 
-    sys.stdout.buffer.write(to_json(result) + b"\n")
-    return 0
+    document = msgspec.to_builtins(result, builtin_types=(Decimal,))
+    if isinstance(document, dict):  # calibrate's list of stages keeps its shape: its exit code tells
+        document["problems"] = problems_json(problems)
+    sys.stdout.buffer.write(to_json(document) + b"\n")
+    return outcome(problems)
 
 
 def _console():
@@ -117,7 +134,7 @@ def run_forecast(args: argparse.Namespace) -> int:
     with _store(args) as store:
         result = store.forecast(period=args.period, as_of=args.as_of, owner=args.owner, big_at=args.big_at)
     if args.json:
-        return _print_json(result)
+        return _print_json(result, store.problems)
     console = _console()
     who = f"owner {result.owner}" if result.owner else "team"
     _line(console, f"Forecast {result.period} ({who}) as of {day(result.as_of)}, {result.days_left} days left")
@@ -144,14 +161,14 @@ def run_forecast(args: argparse.Namespace) -> int:
         _line(console, f"... and {hidden} more deals (--limit 0 shows them all)")
     if result.promotions:
         _line(console, "promote to must-have: " + ", ".join(result.promotions))
-    return 0
+    return outcome(store.problems)
 
 
 def run_replay(args: argparse.Namespace) -> int:
     with _store(args) as store:
         result = store.replay(period=args.period, owner=args.owner)
     if args.json:
-        return _print_json(result)
+        return _print_json(result, store.problems)
     console = _console()
     who = f"owner {result.owner}" if result.owner else "team"
     _line(console, f"Replay {result.period} ({who}): actual {money(result.actual)}, "
@@ -166,14 +183,14 @@ def run_replay(args: argparse.Namespace) -> int:
         _line(console, f"day {mark.day} ({day(mark.date)}): {mark.verdict}, off by {money(mark.error)}{share}")
     seen = day(result.first_visible) if result.first_visible else "not visible by the last day replayed"
     _line(console, f"outcome first visible: {seen}")
-    return 0
+    return outcome(store.problems)
 
 
 def run_changes(args: argparse.Namespace) -> int:
     with _store(args) as store:
         result = store.changes(args.start, args.end, period=args.period, owner=args.owner)
     if args.json:
-        return _print_json(result)
+        return _print_json(result, store.problems)
     console = _console()
     who = f"owner {result.owner}" if result.owner else "team"
     _line(console, f"Progress of {result.period} ({who}) from {day(result.start_as_of)} to {day(result.end_as_of)}")
@@ -193,18 +210,18 @@ def run_changes(args: argparse.Namespace) -> int:
         console.print(deals)
     if hidden:
         _line(console, f"... and {hidden} more (--limit 0 shows them all)")
-    return 0
+    return outcome(store.problems)
 
 
 def run_calibrate(args: argparse.Namespace) -> int:
     with _store(args) as store:
         result = store.calibrate()
     if args.json:
-        return _print_json(result)
+        return _print_json(result, store.problems)
     table = _table("stage", "kind", "rate", "measured", "lead", "measured lead", "deals", "won deals")
     for s in result:
         lead = "" if s.measured_lead_days is None else f"{s.measured_lead_days:g}"
         table.add_row(cell(s.stage), cell(s.kind), cell(percent(s.rate)), cell(percent(s.measured_rate)),
                       cell(str(s.lead_days)), cell(lead), cell(str(s.deals)), cell(str(s.won_deals)))
     _console().print(table)
-    return 0
+    return outcome(store.problems)

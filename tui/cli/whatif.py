@@ -15,6 +15,7 @@ import msgspec
 
 from tui import parse
 from tui.cli.common import CommandError, require_ledger
+from tui.cli.reports import outcome, problems_json
 
 HELP = ("try moves without touching the ledger: baseline and scenario forecasts side by side. The scenario is "
         "the events of every --scenario FILE, in order, then the moves, in this order: --rate/--lead-days, "
@@ -103,12 +104,18 @@ def run_whatif(args: argparse.Namespace) -> int:
         except (MomentError, ValueError) as err:
             raise CommandError(str(err)) from None
         problems = list(store.problems)
+        if store.cache_note:
+            print(f"dealbook: note: {store.cache_note}", file=sys.stderr)
         period = args.period or f"{moment.year:04d}-{moment.month:02d}"
         if not (plan or args.scenario or args.compare):
             raise CommandError("nothing to try: give a move (--big-to-should, --slip DEAL, --lose DEAL, --promote, "
                                "--rate, --lead-days, --target) or --scenario FILE")
         base = [event for path in args.scenario for event in read_scenario(path)]
-        events = moves.apply_moves(store, base, plan, period, moment, args.owner, args.big_at)
+        try:
+            events = moves.apply_moves(store, base, plan, period, moment, args.owner, args.big_at)
+        except OverflowError:
+            raise CommandError("the slip goes past 9999-12-31, the last date the calendar knows: give a smaller "
+                               "--slip-days, or a period before 9999-12") from None
         if args.compare:
             named = [(path.name, read_scenario(path)) for path in args.compare]
             if events:
@@ -130,6 +137,7 @@ def run_whatif(args: argparse.Namespace) -> int:
         print(f"dealbook: {problem}", file=sys.stderr)
     if args.json:
         document = msgspec.to_builtins(result, builtin_types=(Decimal,))
+        document["problems"] = problems_json(problems)
         if committed is not None:
             document["commit"] = {
                 "appended": [{"line": a.line, "deal_version": a.deal_version,
@@ -151,7 +159,7 @@ def run_whatif(args: argparse.Namespace) -> int:
                 print(f"this machine's clock is behind the ledger's last line: stamped at {end:%Y-%m-%d %H:%M %z}")
     if committed is not None and not committed.complete:
         return 1
-    return 0
+    return outcome(problems)
 
 
 def _clock(ledger_end: dt.datetime | None) -> Callable[[], dt.datetime]:

@@ -1,0 +1,184 @@
+"""Reading a CRM export (CSV, by the standard library) into deal rows, every bad row reported with its line."""
+
+from __future__ import annotations
+
+import csv
+import io
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from queries.crm import cells
+from queries.crm.maps import CrmMap, MapError, columns_of, detect
+
+PRIORITIES = ("must", "should", "could")
+
+
+@dataclass(frozen=True)
+class DealRecord:
+    """One row of the export: a deal as the CRM says it stands now."""
+
+    row: int  # the line of the file the record starts on (the header is line 1)
+    crm_id: str
+    deal: str  # the ledger's deal id: the map's prefix + crm_id
+    name: str
+    owner: str
+    stage: str  # a ledger stage
+    amount: Decimal
+    priority: str | None  # None when the file has no priority column
+    close_date: dt.date | None
+    account: str | None
+    next_step: str | None
+    due: dt.date | None
+
+
+@dataclass(frozen=True)
+class BadRow:
+    row: int
+    reason: str
+
+
+@dataclass
+class Snapshot:
+    """What the file holds: its map, the good records, and the rows that cannot be read."""
+
+    path: Path
+    crm: CrmMap
+    records: list[DealRecord] = field(default_factory=list)
+    bad: list[BadRow] = field(default_factory=list)
+    rows: int = 0
+
+
+def read_snapshot(path: Path, ledger_stages: list[str], crm: CrmMap | None = None,
+                  decimal_mark: str | None = None, date_order: str | None = None) -> Snapshot:
+    """Read the whole file; `crm` None detects it from the header row. Raises MapError for a file no map fits."""
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as f:
+            text = f.read()
+    except OSError as err:
+        raise MapError(f"cannot read {path}: {err.strerror or err}") from None
+    except UnicodeDecodeError as err:
+        raise MapError(f"{path}: not UTF-8 text (byte {err.start}); export it again as CSV UTF-8") from None
+    first_line = text.split("\n", 1)[0]
+    try:
+        dialect = csv.Sniffer().sniff(first_line, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=dialect.delimiter, quotechar='"', strict=True)
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise MapError(f"{path}: the file is empty; export the deals with their header row") from None
+    crm = crm or detect(header)
+    where = columns_of(crm, header)
+    missing = [f for f in ("id", "name", "stage") if f not in where]
+    if missing:
+        wanted = "; ".join(f"{f}: {' or '.join(crm.columns.get(f, ('?',)))}" for f in missing)
+        raise MapError(f"{path}:1: the {crm.name} map needs the column(s) {wanted}; pass --map FILE.toml to name them")
+    reading = _RowReader(crm, where, ledger_stages, decimal_mark or crm.decimal_mark, date_order or crm.date_order)
+    snapshot = Snapshot(path, crm)
+    first_row: dict[str, int] = {}
+    currency: tuple[str, int] | None = None  # the first row's currency, and its row: the ledger has one
+    line = reader.line_num
+    while True:
+        start = line + 1
+        try:
+            cells_ = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as err:
+            snapshot.bad.append(BadRow(start, f"not CSV: {err}"))
+            break  # the reader cannot find the next record after a broken quote
+        line = reader.line_num
+        if not any(c.strip() for c in cells_):
+            continue  # a blank line
+        snapshot.rows += 1
+        if len(cells_) > len(header):
+            snapshot.bad.append(BadRow(start, f"{len(cells_)} cells for {len(header)} columns (an unquoted comma?)"))
+            continue
+        try:
+            record = reading.record(start, cells_)
+        except cells.CellError as err:
+            snapshot.bad.append(BadRow(start, str(err)))
+            continue
+        if record.deal in first_row:
+            snapshot.bad.append(BadRow(start, f"record id {record.crm_id!r} again (first on row {first_row[record.deal]})"))
+            continue
+        code = reading.cell(cells_, "currency").upper()
+        if code and currency is None:
+            currency = (code, start)
+        elif code and code != currency[0]:
+            snapshot.bad.append(BadRow(start, f"deal {record.crm_id}: amount in {code}, but row {currency[1]} is in "
+                                              f"{currency[0]}; the ledger has one currency: convert it in the CRM"))
+            continue
+        first_row[record.deal] = start
+        snapshot.records.append(record)
+    return snapshot
+
+
+class _RowReader:
+    def __init__(self, crm: CrmMap, where: dict[str, int], ledger_stages: list[str], mark: str | None,
+                 order: str | None) -> None:
+        self.crm, self.where, self.mark, self.order = crm, where, mark, order
+        self.ledger_stages = {s.casefold(): s for s in ledger_stages}
+
+    def cell(self, cells_: list[str], name: str) -> str:
+        i = self.where.get(name)
+        return cells_[i].strip() if i is not None and i < len(cells_) else ""
+
+    def record(self, row: int, cells_: list[str]) -> DealRecord:
+        crm_id = self.cell(cells_, "id")
+        if not crm_id:
+            raise cells.CellError("no record id: every deal needs its CRM id")
+        name = self.cell(cells_, "name")
+        if not name:
+            raise cells.CellError(f"deal {crm_id}: no name")
+        owner_cell = self.cell(cells_, "owner")
+        owner = self.crm.owners.get(owner_cell.casefold(), owner_cell) or self.crm.owner
+        if not owner:
+            raise cells.CellError(f"deal {crm_id}: no owner; fill it in, or set `owner` in the map")
+        priority = None
+        if "priority" in self.where:
+            priority = self.cell(cells_, "priority").casefold() or self.crm.priority
+            if priority not in PRIORITIES:
+                raise cells.CellError(f"deal {crm_id}: priority {priority!r} is not must, should or could")
+        close_date = cells.date(self.cell(cells_, "close_date"), self.order)
+        due = cells.date(self.cell(cells_, "due"), self.order)
+        return DealRecord(
+            row=row, crm_id=crm_id, deal=self.crm.prefix + crm_id, name=name, owner=owner,
+            stage=self.stage(cells_, crm_id), amount=cells.amount(self.cell(cells_, "amount"), self.mark),
+            priority=priority, close_date=close_date, account=self.cell(cells_, "account") or None,
+            next_step=self.cell(cells_, "next_step") or None, due=due,
+        )
+
+    def stage(self, cells_: list[str], crm_id: str) -> str:
+        if "status" in self.where:
+            status = self.cell(cells_, "status")
+            by_status = self.crm.statuses.get(status.casefold())
+            if by_status is None:
+                known = ", ".join(sorted(self.crm.statuses)) or "none"
+                raise cells.CellError(f"deal {crm_id}: unknown status {status!r} (known: {known})")
+            if by_status:
+                return self.known(by_status, status, crm_id)
+        raw = self.cell(cells_, "stage")
+        if not raw:
+            raise cells.CellError(f"deal {crm_id}: no stage")
+        mapped = self.crm.stages.get(raw.casefold())
+        if mapped is not None:
+            return self.known(mapped, raw, crm_id)
+        if raw.casefold() in self.ledger_stages:
+            return self.ledger_stages[raw.casefold()]
+        crm_names = ", ".join(self.crm.stages) or "none"
+        raise cells.CellError(
+            f"deal {crm_id}: unknown stage {raw!r} (known: the {self.crm.name} stages {crm_names}; the ledger's "
+            f"stages {', '.join(self.ledger_stages.values())}); add it to [stages] of a --map file"
+        )
+
+    def known(self, stage: str, raw: str, crm_id: str) -> str:
+        if stage.casefold() in self.ledger_stages:
+            return self.ledger_stages[stage.casefold()]
+        raise cells.CellError(
+            f"deal {crm_id}: {raw!r} maps to {stage!r}, which is not a stage of the ledger "
+            f"(known: {', '.join(self.ledger_stages.values())}); define it with `dealbook stage`"
+        )

@@ -1,0 +1,166 @@
+"""The Store's results as files a finance team opens as they are, written by DuckDB's own COPY; money stays exact."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import msgspec
+
+from ledger import read_ledger
+from queries.model import Changes, DealRow, Forecast, Replay
+
+FORMATS = ("csv", "parquet", "json")
+REPORTS = ("pipeline", "forecast", "replay", "changes", "log")
+MAX_SCALE = 18  # digits after the point kept for money: a float's shortest decimal needs at most 17
+
+# Column kinds -> how a cell is passed to DuckDB and the type it gets there.
+TEXT, MONEY, INT, BOOL, DATE, REAL = "text", "money", "int", "bool", "date", "real"
+Columns = Sequence[tuple[str, str]]
+
+
+class ExportError(ValueError):
+    """An export that cannot be written; the message says why."""
+
+
+def money(value: object) -> Decimal | None:
+    """An amount as the exact decimal it stands for (a float is read as its shortest decimal, never widened)."""
+    if value is None or isinstance(value, Decimal):
+        return value
+    if isinstance(value, int):
+        return Decimal(value)
+    exact = Decimal(repr(float(value)))
+    return exact.quantize(Decimal(1)) if exact == exact.to_integral_value() else exact  # 51000.0 -> 51000
+
+
+def write_table(rows: Sequence[Sequence[Any]], columns: Columns, path: str | os.PathLike[str], fmt: str) -> int:
+    """Write the rows (one value per column) with DuckDB's COPY in `fmt`; returns the rows written.
+
+    Money columns are DECIMAL with as many places as the column's most precise value, so
+    `100.10` is written 100.10, never 100.09999999.
+    """
+    if fmt not in FORMATS:
+        raise ExportError(f"format {fmt!r} is not one of {', '.join(FORMATS)}")
+    params: dict[str, list[Any]] = {}
+    selects = []
+    for i, (name, kind) in enumerate(columns):
+        values = [row[i] for row in rows]
+        key = f"c{i}"
+        if kind == MONEY:
+            exact = [money(v) for v in values]
+            scale = min(MAX_SCALE, max([-v.as_tuple().exponent for v in exact if v is not None] + [0]))
+            params[key] = [None if v is None else str(v) for v in exact]
+            expr = f"unnest(${key}::VARCHAR[])::DECIMAL(38, {scale})"
+        elif kind == INT:
+            params[key] = values
+            expr = f"unnest(${key}::BIGINT[])"
+        elif kind == BOOL:
+            params[key] = values
+            expr = f"unnest(${key}::BOOLEAN[])"
+        elif kind == REAL:
+            params[key] = [None if v is None else float(v) for v in values]
+            expr = f"unnest(${key}::DOUBLE[])"
+        elif kind == DATE:
+            params[key] = [None if v is None else v.isoformat() for v in values]
+            expr = f"unnest(${key}::VARCHAR[])::DATE"
+        else:
+            params[key] = [None if v is None else (v.isoformat() if isinstance(v, dt.datetime) else str(v))
+                           for v in values]
+            expr = f"unnest(${key}::VARCHAR[])"
+        selects.append(f'{expr} AS "{name}"')
+    options = {"csv": "FORMAT csv, HEADER true", "parquet": "FORMAT parquet", "json": "FORMAT json, ARRAY true"}[fmt]
+    target = str(Path(path)).replace("'", "''")
+    con = duckdb.connect()
+    try:
+        con.execute(f"CREATE TEMP TABLE export_rows AS SELECT {', '.join(selects)}", params)
+        con.execute(f"COPY export_rows TO '{target}' ({options})")
+        return con.execute("SELECT count(*) FROM export_rows").fetchone()[0]
+    except duckdb.IOException as err:
+        raise ExportError(f"cannot write {path}: {err}") from None
+    finally:
+        con.close()
+
+
+PIPELINE: Columns = (
+    ("deal", TEXT), ("name", TEXT), ("owner", TEXT), ("account", TEXT), ("stage", TEXT), ("stage_kind", TEXT),
+    ("amount", MONEY), ("priority", TEXT), ("close_date", DATE), ("next_action", TEXT), ("due", DATE),
+    ("version", INT), ("days_since_change", INT), ("last_change", TEXT),
+)
+
+
+def pipeline_rows(deals: Sequence[DealRow]) -> list[tuple]:
+    return [tuple(getattr(d, name) for name, _ in PIPELINE) for d in deals]
+
+
+FORECAST: Columns = (
+    ("period", TEXT), ("deal", TEXT), ("name", TEXT), ("owner", TEXT), ("account", TEXT), ("stage", TEXT),
+    ("priority", TEXT), ("amount", MONEY), ("estimated_value", MONEY), ("counts", BOOL), ("big", BOOL),
+    ("promote", BOOL), ("won_in_period", BOOL), ("close_date", DATE), ("next_action", TEXT), ("due", DATE),
+)
+
+
+def forecast_rows(result: Forecast) -> list[tuple]:
+    promoted = set(result.promotions)
+    return [(result.period, d.deal, d.name, d.owner, d.account, d.stage, d.priority, d.amount, d.estimated_value,
+             d.counts, d.big, d.deal in promoted, d.won_in_period, d.close_date, d.next_action, d.due)
+            for d in result.deals]
+
+
+REPLAY: Columns = (
+    ("period", TEXT), ("date", DATE), ("target", MONEY), ("won", MONEY), ("progress", MONEY), ("needed", MONEY),
+    ("chance", REAL), ("error", MONEY),
+)
+
+
+def replay_rows(result: Replay) -> list[tuple]:
+    return [(result.period, d.date, d.target, d.won, d.progress, d.needed, d.chance, d.error) for d in result.days]
+
+
+CHANGES: Columns = (
+    ("period", TEXT), ("cause", TEXT), ("deal", TEXT), ("name", TEXT), ("owner", TEXT), ("change", MONEY),
+    ("events", TEXT),
+)
+
+
+def changes_rows(result: Changes) -> list[tuple]:
+    return [(result.period, d.cause, d.deal, d.name, d.owner, d.amount, " ".join(d.events)) for d in result.deals]
+
+
+LOG: Columns = (
+    ("line", INT), ("id", TEXT), ("ts", TEXT), ("type", TEXT), ("by", TEXT), ("deal", TEXT), ("name", TEXT),
+    ("owner", TEXT), ("stage", TEXT), ("amount", MONEY), ("priority", TEXT), ("close_date", DATE),
+    ("text", TEXT), ("due", DATE), ("period", TEXT), ("event", TEXT),
+)
+_exact = msgspec.json.Decoder(float_hook=Decimal)  # numbers as written: 100.10 stays 100.10
+
+
+def log_rows(ledger: str | os.PathLike[str]) -> tuple[list[tuple], list[str]]:
+    """Every accepted line of the ledger as a row (its JSON verbatim in `event`), and the problems skipped."""
+    read = read_ledger(ledger, keep_events=False)
+    refused = {p.line for p in read.problems}
+    rows = []
+    with open(ledger, "rb") as f:
+        for number, raw in enumerate(f, start=1):
+            if number in refused or number >= read.next_line:
+                continue
+            text = raw.rstrip(b"\n")
+            fields = _exact.decode(text)
+            date = _date_field(fields)
+            rows.append((number, fields.get("id"), fields.get("ts"), fields.get("type"), fields.get("by"),
+                         fields.get("deal"), fields.get("name"), fields.get("owner"), fields.get("stage"),
+                         fields.get("amount"), fields.get("priority"), date("close_date"), fields.get("text"),
+                         date("due"), fields.get("period"), text.decode("utf-8")))
+    return rows, [str(p) for p in read.problems]
+
+
+def _date_field(fields: dict[str, Any]) -> Callable[[str], dt.date | None]:
+    def read(name: str) -> dt.date | None:
+        value = fields.get(name)
+        return dt.date.fromisoformat(value) if isinstance(value, str) else None
+
+    return read
