@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from decimal import Decimal
 from collections.abc import Iterator, Sequence
+from decimal import Decimal
 from typing import Any
 
 import duckdb
 import msgspec
 
 from ledger import Deal, DealOpened, Event, LedgerError, LedgerState, Stage
+from ledger.calendar import Calendar
 from ledger.events import AnyEvent
 from queries import forecasting, loading, sqlfiles
 from queries.model import Forecast, ForecastDeal
@@ -109,7 +110,7 @@ class Comparison(msgspec.Struct, frozen=True, kw_only=True):
 
 
 @contextlib.contextmanager
-def overlay(store: Any, scenario: Sequence[Event], as_of: dt.datetime
+def overlay(store: Any, scenario: Sequence[Event], as_of: dt.datetime, calendar: Calendar | None = None
             ) -> Iterator[tuple[duckdb.DuckDBPyConnection, list[Staged]]]:
     """A cursor whose `events` are the ledger's known at T plus the scenario's, stamped at T.
 
@@ -122,13 +123,14 @@ def overlay(store: Any, scenario: Sequence[Event], as_of: dt.datetime
     with store.cursor() as cur:
         state, last_line = state_at(cur, as_of, scenario)
         staged = _stage(state, scenario, as_of, last_line + 1)
+        calendar = calendar or store.calendar_at(as_of)
         cur.execute("CREATE TEMP TABLE scenario_events AS SELECT * FROM main.ledger_events LIMIT 0")
-        cur.execute(f"CREATE TEMP VIEW events AS SELECT * FROM main.ledger_events WHERE ts_us <= {int(t_us)} "
-                    "UNION ALL SELECT * FROM temp.scenario_events")
+        store.events_view(cur, f"SELECT * FROM main.ledger_events WHERE ts_us <= {int(t_us)} "
+                               "UNION ALL SELECT * FROM temp.scenario_events", calendar)
         if staged:
             lines = list(range(last_line + 1, last_line + 1 + len(staged)))
             loading.insert_chunk(cur, "temp.scenario_events",
-                                 loading.chunk_params([s.event for s in staged], lines, state))
+                                 loading.chunk_params([s.event for s in staged], lines, state, calendar.tz))
         yield cur, staged
 
 
@@ -162,12 +164,33 @@ def state_at(cur: duckdb.DuckDBPyConnection, as_of: dt.datetime, scenario: Seque
                 version=row.version, last_ts=row.last_change, last_line=latest, next_action=row.next_action,
                 due=row.due,
             )
+        _won_at(cur, t_us, state)
         for deal, (opened, latest, split) in lines.items():
             if split is not None and deal not in state.deals:
                 state.deals[deal] = Deal(deal=deal, name="", owner="", stage="", amount=Decimal(0), priority="must",
                                          close_date=None, account=None, opened_line=opened, last_line=latest,
                                          split_line=split)
     return state, int(last[1])
+
+
+def _won_at(cur: duckdb.DuckDBPyConnection, t_us: int, state: LedgerState) -> None:
+    """Give each deal of `state` in a won stage the moment it entered one at T (a split passes it on to
+    the parts it opens in a won stage: docs/ledger-format.md)."""
+    won = [deal for deal in state.deals.values() if state.stages[deal.stage].kind == "won"]
+    if not won:
+        return
+    rows = cur.execute(
+        "WITH kinds AS (SELECT stage, arg_max(kind, seq) AS kind FROM ("
+        "    SELECT -1 AS seq, stage, kind FROM default_stages"
+        "    UNION ALL SELECT seq, stage, kind FROM main.ledger_events WHERE type = 'stage_defined' AND ts_us <= $t"
+        ") GROUP BY stage) "
+        "SELECT e.deal, arg_max(coalesce(e.won_us, e.ts_us), e.seq), arg_max(e.utc_offset, e.seq) "
+        "FROM main.ledger_events AS e LEFT JOIN kinds AS k ON k.stage = e.prev_stage "
+        "WHERE e.ts_us <= $t AND e.deal IN (SELECT unnest($deals::VARCHAR[])) "
+        "  AND e.type IN ('deal_opened', 'stage_changed', 'split_part') AND (e.prev_stage IS NULL OR k.kind <> 'won') "
+        "GROUP BY e.deal", {"t": t_us, "deals": [deal.deal for deal in won]}).fetchall()
+    for deal, won_us, offset in rows:
+        state.deals[deal].won_at = from_epoch_us(won_us, offset)
 
 
 def _last_row(cur: duckdb.DuckDBPyConnection, t_us: int | None = None) -> tuple[int, int, int, int] | None:
@@ -213,7 +236,8 @@ def _deals_named(event: Event) -> list[str]:
 
 
 def _moment(store: Any, as_of: str | dt.datetime | None) -> dt.datetime:
-    return store.as_of(as_of)
+    """The moment asked about, written in the calendar in force then (its today is the forecast's)."""
+    return store.calendar_at(store.as_of(as_of)).local(store.as_of(as_of))
 
 
 def _period(period: str | None, moment: dt.datetime) -> str:

@@ -125,9 +125,22 @@ class Store:
 
     def _reread_days(self, cur: duckdb.DuckDBPyConnection, tz: str | None, scenario: bool) -> None:
         rows = "main.ledger_events" + (" UNION ALL SELECT * FROM temp.scenario_events" if scenario else "")
+        self.events_view(cur, f"SELECT * FROM {rows}", Calendar(tz, self.last_offset))
+
+    def events_view(self, cur: duckdb.DuckDBPyConnection, rows: str, calendar: Calendar) -> None:
+        """Make this cursor's `events` the rows of the query `rows`, each row's day read in `calendar`.
+
+        In the ledger's latest calendar the loaded days stand; in another (a moment before its time
+        zone was set or changed) every day is read again, and the snapshot (whose days are the
+        latest calendar's) is hidden behind an empty one, so that forecasts fold the rows.
+        """
+        if calendar.tz == self._day_tz:
+            cur.execute(f"CREATE OR REPLACE TEMP VIEW events AS {rows}")
+            return
+        tz = calendar.tz
         cur.execute(f"CREATE OR REPLACE TEMP VIEW events AS SELECT * REPLACE ({_day_sql(tz, 'ts_us', 'own_day')} AS day, "
-                    f"{_day_sql(tz, 'won_us', _own_day_of('won_us'))} AS won_day) FROM (SELECT * FROM {rows})")
-        cur.execute("CREATE TEMP TABLE deal_snapshot AS SELECT * FROM main.deal_snapshot LIMIT 0")
+                    f"{_day_sql(tz, 'won_us', _own_day_of('won_us'))} AS won_day) FROM ({rows})")
+        cur.execute("CREATE TEMP TABLE IF NOT EXISTS deal_snapshot AS SELECT * FROM main.deal_snapshot LIMIT 0")
 
     # -- loading -----------------------------------------------------------------------------
 

@@ -55,15 +55,18 @@ def local_day(ts: dt.datetime, tz: str | None) -> dt.date:
     return ts.astimezone(zoneinfo.ZoneInfo(tz)).date() if tz else ts.date()
 
 
-def today_of(events, as_of: dt.datetime) -> dt.date:
+AT_AS_OF = "the zone known at as_of"  # the default calendar; a replay passes the one in force at its now
+
+
+def today_of(events, as_of: dt.datetime, tz: str | None = AT_AS_OF) -> dt.date:
     """as_of's local date: in the zone at as_of, else in as_of's own offset (the caller's: the last line's)."""
-    return local_day(as_of, zone_at(events, as_of))
+    return local_day(as_of, zone_at(events, as_of) if tz is AT_AS_OF else tz)
 
 
-def _fold(events, as_of: dt.datetime) -> dict[str, dict]:
+def _fold(events, as_of: dt.datetime, tz: str | None = AT_AS_OF) -> dict[str, dict]:
     """Every deal on the board at as_of, with `stage_sets`: (day, stage before or None) per stage-setting event."""
     deals: dict[str, dict] = {}
-    tz = zone_at(events, as_of)
+    tz = zone_at(events, as_of) if tz is AT_AS_OF else tz
     table = dict(DEFAULT_STAGES)  # as it stands at each event: a split passes on a won run in a won stage then
     for e in (e for e in events if e.ts <= as_of):
         day = local_day(e.ts, tz)
@@ -154,11 +157,14 @@ def target_of(known, period: str, owner: str | None) -> Decimal | None:
     return persons(period) if owner is None else None
 
 
-def forecast(events, period: str, as_of: dt.datetime, owner: str | None = None, big_at: Decimal | None = None) -> dict:
+def forecast(events, period: str, as_of: dt.datetime, owner: str | None = None, big_at: Decimal | None = None,
+             tz: str | None = AT_AS_OF) -> dict:
+    """The forecast at as_of, every day read in the zone known at as_of (or in `tz`, when given: a replay
+    reads each past day in the calendar in force at its own now)."""
     known = [e for e in events if e.ts <= as_of]
     table = stage_table(known)
     first, last = period_days(period)
-    today = today_of(known, as_of)
+    today = today_of(known, as_of, tz)
 
     target = target_of(known, period, owner)
     threshold = big_at if big_at is not None else (target / 4 if target is not None and target > 0 else None)
@@ -166,7 +172,7 @@ def forecast(events, period: str, as_of: dt.datetime, owner: str | None = None, 
     won = must_open_amounts = must_counting_value = Decimal(0)
     listed: dict[str, tuple[Decimal, bool, bool]] = {}
     candidates = []  # (priority order, -estimated value, deal id) of the should/could deals that count
-    for deal_id, deal in _fold(known, as_of).items():
+    for deal_id, deal in _fold(known, as_of, tz).items():
         if owner is not None and deal["owner"] != owner:
             continue
         rate, lead_days, kind = table[deal["stage"]]

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
+from decimal import Decimal
 from typing import NamedTuple
 
 from hypothesis import strategies as st
 
-from ledger.events import EVENT_TYPES, SplitPart, TargetSet
+from ledger.events import EVENT_TYPES, SettingsChanged, SplitPart, TargetSet
 
 OWNERS = ("lan", "minh", "thu")
 OFFSETS = tuple(dt.timezone(dt.timedelta(minutes=m)) for m in (0, 7 * 60, -5 * 60, 5 * 60 + 30, -10 * 60))
@@ -19,10 +21,18 @@ DEFAULT_STAGES = {  # name -> (position, kind); rates and lead days are redrawn 
 }
 TEAM_STAGES = ("demo", "pilot", "signed", "on-hold")
 MONTH_EDGE = -1
+DAY_EDGE = -2
+# The ledger's time zone: none (each ts in its own offset), fixed ones, and ones with daylight saving
+# that changes inside the span (Europe/Berlin and America/New_York end it in late October and early
+# November, Australia/Sydney starts it in early October)
+ZONES = (None, "Asia/Ho_Chi_Minh", "Pacific/Honolulu", "Asia/Kolkata", "Europe/Berlin", "America/New_York",
+         "Australia/Sydney")
 
 amounts = st.one_of(
-    st.integers(0, 16).map(lambda n: float(n * 500)),  # a coarse grid, so that amounts meet thresholds
-    st.integers(0, 2_000_000).map(lambda cents: cents / 100),
+    st.integers(0, 16).map(lambda n: Decimal(n * 500)),  # a coarse grid, so that amounts meet thresholds
+    st.integers(0, 2_000_000).map(lambda cents: Decimal(cents).scaleb(-2)),  # cents
+    # exact ties of estimated value across stages (700 x 0.6 = 1,050 x 0.4), a cent, and issue 12's won amount
+    st.sampled_from((Decimal(700), Decimal(1050), Decimal("1225"), Decimal("0.01"), Decimal("4828.19"))),
 )
 priorities = st.sampled_from(("must", "should", "could"))
 picks = st.sampled_from(range(100))  # a deal or a stage, by index among those that exist by then
@@ -50,7 +60,8 @@ class Step(NamedTuple):
 
     kind: str
     gap: float  # a share of the mean gap between lines (integers() would favour small gaps), or
-    # MONTH_EDGE: to 3 hours before the next month begins in UTC, where local days and UTC days differ
+    # MONTH_EDGE: to 3 hours before the next month begins in UTC, where local days and UTC days differ, or
+    # DAY_EDGE: to a few seconds around the next midnight in the ledger's zone (or in the step's offset)
     jitter: int  # seconds added to the gap, so that lines fall at any time of day
     offset: dt.timezone
     fields: dict
@@ -69,7 +80,7 @@ def steps(start: dt.datetime, only: str | None = None) -> st.SearchStrategy[Step
         "stage_changed": st.fixed_dictionaries(dict(deal=deal_picks, stage=picks)),
         "target_set": st.fixed_dictionaries(dict(
             period=st.integers(0, 3 + period_count), owner=st.none() | st.sampled_from(OWNERS),
-            amount=st.integers(0, 12).map(lambda n: float(n * 2500)) | amounts,
+            amount=st.integers(0, 12).map(lambda n: Decimal(n * 2500)) | amounts,
         )),
         "priority_changed": st.fixed_dictionaries(dict(deal=deal_picks, priority=priorities)),
         "amount_changed": st.fixed_dictionaries(dict(deal=deal_picks, amount=amounts)),
@@ -82,12 +93,15 @@ def steps(start: dt.datetime, only: str | None = None) -> st.SearchStrategy[Step
             deal=deal_picks, text=st.sampled_from(("call", "send quote", "")), due=st.none() | dates,
         )),
         "stage_defined": st.fixed_dictionaries(dict(
-            stage=st.integers(0, 11), rate=st.integers(0, 20).map(lambda n: n / 20), lead_days=st.integers(0, 60),
+            stage=st.integers(0, 11), rate=st.integers(0, 20).map(lambda n: Decimal(n) / 20),
+            lead_days=st.integers(0, 60),
             kind=st.sampled_from(("open", "won", "inactive", "lost")),  # team stages only
         )),
+        "settings_changed": st.fixed_dictionaries(dict(tz=st.sampled_from(ZONES[1:]))),  # the team moves
     }
-    weights = dict(deal_opened=4, stage_changed=4, target_set=3, priority_changed=2, note_added=2)
-    gaps = st.sampled_from((0, 0.05, 0.3, 1, 1.5, 2, MONTH_EDGE))
+    weights = dict(deal_opened=4, stage_changed=4, target_set=3, priority_changed=2, note_added=2,
+                   settings_changed=0 if only else 1)
+    gaps = st.sampled_from((0, 0.05, 0.3, 1, 1.5, 2, MONTH_EDGE, DAY_EDGE))
     jitters, offsets = st.integers(0, 6 * 3600), st.sampled_from(OFFSETS)
     chosen = [only] if only else [k for k in kinds for _ in range(weights.get(k, 1))]
     return st.one_of([st.builds(Step, st.just(k), gaps, jitters, offsets, kinds[k]) for k in chosen])
@@ -97,6 +111,7 @@ def steps(start: dt.datetime, only: str | None = None) -> st.SearchStrategy[Step
 def ledgers(draw, max_events: int = 60) -> list:
     """A valid ledger (maybe empty): non-decreasing ts in several offsets, unique ids, events only for live deals."""
     start = draw(st.sampled_from(STARTS))
+    tz = draw(st.sampled_from(ZONES))  # most teams set it first
     # a team usually sets its targets before the deals move
     first = draw(st.lists(steps(start, only="target_set"),
                           min_size=draw(st.sampled_from((0, 2, 3))), max_size=4))
@@ -104,7 +119,8 @@ def ledgers(draw, max_events: int = 60) -> list:
     # (hypothesis shrinks a failing one by lowering it, then deleting steps)
     at_least = draw(st.sampled_from((0, 15, 30, 45)))
     body = draw(st.lists(steps(start), min_size=min(at_least, max_events - 4), max_size=max_events - len(first)))
-    return build_ledger(start, [s._replace(gap=0) for s in first] + body)
+    zone_first = [Step("settings_changed", 0, 0, dt.UTC, {"tz": tz})] if tz else []
+    return build_ledger(start, zone_first + [s._replace(gap=0) for s in first] + body)
 
 
 def build_ledger(start: dt.datetime, plan: list[Step]) -> list:
@@ -114,6 +130,7 @@ def build_ledger(start: dt.datetime, plan: list[Step]) -> list:
     stages = {name: kind for name, (_, kind) in DEFAULT_STAGES.items()}
     live: list[str] = []  # opened and not split, in opening order
     deal_count, moment, events = 0, start, []
+    tz: str | None = None  # the ledger's zone by then
 
     def new_deal_id() -> str:
         nonlocal deal_count
@@ -123,6 +140,11 @@ def build_ledger(start: dt.datetime, plan: list[Step]) -> list:
     for step in plan:
         if step.gap == MONTH_EDGE:
             moment = max(moment, dt.datetime.combine(month_end(f"{moment:%Y-%m}"), dt.time(21), dt.UTC))
+        elif step.gap == DAY_EDGE:  # seconds around local midnight: jitter 0..6h maps to -3s..+3s
+            local = moment.astimezone(zoneinfo.ZoneInfo(tz) if tz else step.offset)
+            midnight = dt.datetime.combine(local.date() + dt.timedelta(days=1), dt.time(0), local.tzinfo)
+            moment = max(moment, midnight.astimezone(dt.UTC) + dt.timedelta(seconds=step.jitter % 7 - 3))
+            step = step._replace(jitter=0)
         else:
             moment += step.gap * mean_gap
         moment = (moment + dt.timedelta(seconds=step.jitter)).replace(microsecond=0)
@@ -146,6 +168,8 @@ def build_ledger(start: dt.datetime, plan: list[Step]) -> list:
             day = common["ts"].date()
             nearby = [f"{day + dt.timedelta(days=d):%Y-%m}" for d in (0, 20, 50)] + [f"{day:%Y}-Q{(day.month + 2) // 3}"]
             f["period"] = (nearby + periods)[f["period"]]
+        elif step.kind == "settings_changed":
+            tz = f["tz"]
         elif step.kind == "stage_defined":  # a new rate or lead time for a default stage, or a team stage
             name = (list(DEFAULT_STAGES) + list(TEAM_STAGES))[f["stage"]]
             position, kind = DEFAULT_STAGES.get(name, (0, f["kind"]))
