@@ -13,14 +13,16 @@ import duckdb
 import msgspec
 
 from ledger import read_ledger
+from ledger.money import tidy
 from queries.model import Changes, DealRow, Forecast, Replay
 
 FORMATS = ("csv", "parquet", "json")
 REPORTS = ("pipeline", "forecast", "replay", "changes", "log")
-MAX_SCALE = 18  # digits after the point kept for money: a float's shortest decimal needs at most 17
+MAX_SCALE = 18  # digits after the point kept for money (an estimated value has at most 10)
 
 # Column kinds -> how a cell is passed to DuckDB and the type it gets there.
 TEXT, MONEY, INT, BOOL, DATE, REAL = "text", "money", "int", "bool", "date", "real"
+WRITTEN = "money as written"  # the log's amounts keep the line's digits (1234567.890); MONEY is tidied
 Columns = Sequence[tuple[str, str]]
 
 
@@ -28,14 +30,14 @@ class ExportError(ValueError):
     """An export that cannot be written; the message says why."""
 
 
-def money(value: object) -> Decimal | None:
-    """An amount as the exact decimal it stands for (a float is read as its shortest decimal, never widened)."""
-    if value is None or isinstance(value, Decimal):
-        return value
-    if isinstance(value, int):
-        return Decimal(value)
-    exact = Decimal(repr(float(value)))
-    return exact.quantize(Decimal(1)) if exact == exact.to_integral_value() else exact  # 51000.0 -> 51000
+def money(value: object, as_written: bool = False) -> Decimal | None:
+    """An amount as the exact decimal it is: with no trailing zeros (12500, 100.1: the engine's
+    DECIMAL(18,4) would print 100.1000), or, `as_written`, with the digits the ledger's line has."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (Decimal, int)):
+        raise ExportError(f"an amount must be exact, not {type(value).__name__} {value!r}")
+    return Decimal(value) if as_written else tidy(Decimal(value))
 
 
 def write_table(rows: Sequence[Sequence[Any]], columns: Columns, path: str | os.PathLike[str], fmt: str) -> int:
@@ -51,8 +53,8 @@ def write_table(rows: Sequence[Sequence[Any]], columns: Columns, path: str | os.
     for i, (name, kind) in enumerate(columns):
         values = [row[i] for row in rows]
         key = f"c{i}"
-        if kind == MONEY:
-            exact = [money(v) for v in values]
+        if kind in (MONEY, WRITTEN):
+            exact = [money(v, kind == WRITTEN) for v in values]
             scale = min(MAX_SCALE, max([-v.as_tuple().exponent for v in exact if v is not None] + [0]))
             params[key] = [None if v is None else str(v) for v in exact]
             expr = f"unnest(${key}::VARCHAR[])::DECIMAL(38, {scale})"
@@ -133,7 +135,7 @@ def changes_rows(result: Changes) -> list[tuple]:
 
 LOG: Columns = (
     ("line", INT), ("id", TEXT), ("ts", TEXT), ("type", TEXT), ("by", TEXT), ("deal", TEXT), ("name", TEXT),
-    ("owner", TEXT), ("stage", TEXT), ("amount", MONEY), ("priority", TEXT), ("close_date", DATE),
+    ("owner", TEXT), ("stage", TEXT), ("amount", WRITTEN), ("priority", TEXT), ("close_date", DATE),
     ("text", TEXT), ("due", DATE), ("period", TEXT), ("event", TEXT),
 )
 _exact = msgspec.json.Decoder(float_hook=Decimal)  # numbers as written: 100.10 stays 100.10

@@ -48,7 +48,7 @@ def test_salesforce_export(tmp_path, capsys):
     acme = got["SF-0065g00000AbCdE1AA"]
     assert (acme.name, acme.account, acme.owner, acme.stage) == ("Acme, Inc. - renewal 2027", "Acme, Inc.",
                                                                  "Lan Nguyen", "negotiation")
-    assert Decimal(repr(acme.amount)) == Decimal("12500") and acme.close_date == dt.date(2026, 12, 31)
+    assert acme.amount == Decimal("12500") and acme.close_date == dt.date(2026, 12, 31)
     assert acme.next_action == "Send the final quote" and acme.priority == "should"
     lotus = got["SF-0065g00000AbCdF2AB"]
     assert lotus.name == 'Lotus Foods payroll "connector"' and lotus.amount == 8900.5 and lotus.next_action is None

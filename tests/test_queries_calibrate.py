@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 
@@ -41,7 +40,7 @@ def test_rates_and_lead_times_measured_on_closed_deals(tmp_path):
     assert "demo" not in before_demo
 
     lead = table["lead"]
-    assert (lead.rate, lead.lead_days) == (0.1, 45)
+    assert (lead.rate, lead.lead_days) == (Decimal("0.1"), 45)
     assert (lead.measured_rate, lead.deals, lead.won_deals, lead.measured_lead_days) == (0.5, 2, 1, 10)
     qualified = table["qualified"]
     assert (qualified.measured_rate, qualified.deals, qualified.measured_lead_days) == (1, 2, pytest.approx(13))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 
@@ -16,7 +17,7 @@ def at(day: int, month: int = 10) -> dt.datetime:
     return dt.datetime(2026, month, day, 9, tzinfo=ICT)
 
 
-def month_of_deals(target: float) -> list:
+def month_of_deals(target: Decimal | int) -> list:
     """D-1 (quote 5k) moves on day 8 and is won on day 20; D-2 (negotiation 5k) opens on 15, is lost on 22."""
     return [
         TargetSet(id="T", ts=at(1), period="2026-10", amount=target),
@@ -66,7 +67,7 @@ def test_a_finished_month_replayed_day_by_day(store_of):
 def test_first_visible_is_the_first_day_the_verdict_held_to_the_end(store_of):
     replay = store_of(month_of_deals(5_000)).replay("2026-10", now=at(5, 11))
     assert replay.first_visible == dt.date(2026, 10, 15)
-    late = store_of(month_of_deals(5_000.01)).replay("2026-10", now=at(5, 11))
+    late = store_of(month_of_deals(Decimal("5000.01"))).replay("2026-10", now=at(5, 11))
     assert late.first_visible == dt.date(2026, 10, 22)  # from the 22nd every day says "missed", as it was
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from ledger import (
     AmountChanged, CloseDateChanged, Deal, DealOpened, Event, LedgerState, NoteAdded, OwnerChanged, PriorityChanged,
@@ -37,15 +36,6 @@ class Plan:
     @property
     def events(self) -> list[Event]:
         return [event for planned in self.deals for event in planned.events]
-
-
-def as_decimal(value: object) -> Decimal:
-    """A ledger amount as an exact Decimal (a float is read as the shortest decimal that is that float)."""
-    if isinstance(value, Decimal):
-        return value
-    if isinstance(value, int):
-        return Decimal(value)
-    return Decimal(repr(value))
 
 
 def plan_import(snapshot: Snapshot, state: LedgerState, *, by: str | None = None) -> Plan:
@@ -97,7 +87,7 @@ def _changes(record: DealRecord, deal: Deal, common: dict[str, object]) -> list[
     events: list[Event] = []
     if deal.owner != record.owner:
         events.append(stamp(OwnerChanged, deal=record.deal, owner=record.owner, **common))
-    if as_decimal(deal.amount) != record.amount:
+    if deal.amount != record.amount:  # both exact: 12500.00 == 12500
         events.append(stamp(AmountChanged, deal=record.deal, amount=record.amount, **common))
     if deal.close_date != record.close_date:
         events.append(stamp(CloseDateChanged, deal=record.deal, close_date=record.close_date, **common))
