@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import datetime as dt
+from decimal import Decimal
 from pathlib import Path
 
 import msgspec
@@ -24,6 +23,7 @@ from ledger import (
     append_event,
     stamp,
 )
+from ledger.problems import Unchanged
 from queries.instant import advance
 from queries.model import Forecast
 from queries.store import Store
@@ -34,19 +34,18 @@ PERIOD = "2026-10"
 
 
 def _as_builtins(forecast: Forecast) -> dict:
-    return msgspec.to_builtins(forecast)
+    return msgspec.to_builtins(forecast, builtin_types=(Decimal,))  # money stays exact
 
 
 def assert_same(carried: Forecast | None, engine: Forecast) -> None:
     assert carried is not None
     a, b = _as_builtins(carried), _as_builtins(engine)
-    for key in ("won", "progress", "needed", "chance", "coverage", "target", "big_at"):
-        assert a.pop(key) == pytest.approx(b.pop(key), abs=1e-6), key
+    for key in ("chance", "coverage"):  # shares, as floats: the same to rounding
+        assert a.pop(key) == pytest.approx(b.pop(key), abs=1e-12), key
     deals_a, deals_b = a.pop("deals"), b.pop("deals")
     assert [d["deal"] for d in deals_a] == [d["deal"] for d in deals_b]
     for da, db in zip(deals_a, deals_b):
-        assert da.pop("estimated_value") == pytest.approx(db.pop("estimated_value"), abs=1e-9)
-        assert da == db
+        assert da == db  # money exactly (Decimal 5400.00000 == 5400.0000000000)
     assert a == b
 
 
@@ -78,7 +77,10 @@ class Board:
     def change(self, event_type, **fields) -> tuple[Forecast | None, Forecast]:
         """Append one change at the board's moment: (the carried forecast, the engine's)."""
         event = stamp(event_type, ts=self.forecast.as_of, **fields)
-        appended = append_event(self.path, event)
+        try:
+            appended = append_event(self.path, event)
+        except Unchanged:  # a change that changes nothing is not written: the board stays as it is
+            return self.forecast, self._engine(self.forecast.as_of)
         carried = advance(self.forecast, [(appended.event, appended.deal_version)], self.store.facts().stages)
         self.store.refresh()
         self.forecast = self._engine(appended.event.ts)
@@ -107,7 +109,7 @@ def test_each_change_a_key_makes_is_carried_as_the_engine_computes_it(ledger: Pa
         (StageChanged, {"deal": must, "stage": "inactive"}),
         (StageChanged, {"deal": must, "stage": "quote"}),
         (StageChanged, {"deal": must, "stage": "won"}),
-        (StageChanged, {"deal": must, "stage": "won"}),  # won again: same won date
+        (StageChanged, {"deal": must, "stage": "won"}),  # won again: changes nothing, so nothing is written
         (StageChanged, {"deal": must, "stage": "negotiation"}),  # reopened: no longer won
         (OwnerChanged, {"deal": must, "owner": "someone-new"}),
         (StageChanged, {"deal": should, "stage": "lost"}),  # leaves the board

@@ -53,7 +53,7 @@ class BoardHeader(Vertical):
             numbers.append("no forecast", style="dim")
             bar.update(progress=0)
         else:
-            _figure(numbers, "Target", money(forecast.target, none="no target"))
+            _figure(numbers, "Target", money(forecast.target, none="not set"))
             _figure(numbers, "Won", money(forecast.won))
             _figure(numbers, "Progress", money(forecast.progress))
             if forecast.needed is None:
