@@ -50,6 +50,20 @@ def parse_as_of(text: str | None, tz: dt.tzinfo, now: dt.datetime | None = None)
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=tz)
 
 
+def parse_start(text: str, tz: dt.tzinfo) -> dt.datetime:
+    """`changes --from`: as `--as-of`, except that a bare date is the start of that day (the end of the
+    day before), so that `--from 2026-10-01` takes in what happened on 1 October."""
+    text = text.strip()
+    if len(text) == 10:
+        try:
+            day = dt.date.fromisoformat(text)
+        except ValueError:
+            pass
+        else:
+            return end_of_day(day - dt.timedelta(days=1), tz)
+    return parse_as_of(text, tz)
+
+
 def parse_period(text: str) -> str:
     """`2026-10`, `2026-q4` or `2026` to the period's canonical name; raises MomentError otherwise."""
     value = text.strip().upper()

@@ -20,7 +20,7 @@ from ledger.writer import Resumed
 from queries import cache, calibration, changes, facts, forecasting, loading, replaying, sqlfiles
 from queries.facts import LedgerFacts, ledger_facts
 from queries.model import Changes, DealRow, Forecast, Replay, StageCalibration
-from queries.moments import epoch_us, month_of, parse_as_of, parse_period
+from queries.moments import epoch_us, month_of, parse_as_of, parse_period, parse_start
 
 LOADER_VERSION = "2"
 CACHE_SUFFIX = ".dealbook-cache.duckdb"
@@ -444,7 +444,8 @@ class Store:
                 owner: str | None = None) -> Changes:
         """What moved the period's progress (default: the month of `end`) from `start` to `end` (default: now)."""
         end_at, calendar = self._local(self.as_of(end))
-        start_at = calendar.local(self.as_of(start))
+        start_at = calendar.local(self.as_of(start) if isinstance(start, dt.datetime)
+                                  else parse_start(start, calendar.tzinfo))  # a bare date: from its start
         period = parse_period(period) if period else month_of(end_at.date())
         with self.cursor(calendar=calendar) as cur:
             return changes.changes(cur, period, start_at, end_at, owner, zoned=calendar.tz is not None)

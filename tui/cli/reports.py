@@ -49,8 +49,10 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
     changes = command("changes", "what moved progress between two moments, cause by cause",
                       "A waterfall of a period's progress from --from to --to: each change given to the "
                       "event that caused it, or to time running out.")
-    changes.add_argument("--from", dest="start", required=True, metavar="T1", help="a date or RFC 3339 time")
-    changes.add_argument("--to", dest="end", required=True, metavar="T2", help="a date or RFC 3339 time")
+    changes.add_argument("--from", dest="start", required=True, metavar="T1",
+                         help="a date (from the start of that day) or an RFC 3339 time")
+    changes.add_argument("--to", dest="end", required=True, metavar="T2",
+                         help="a date (to the end of that day) or an RFC 3339 time")
     owner_and_period(changes, "YYYY-MM or YYYY-Qn (default: the month of --to)")
     changes.add_argument("--limit", type=int, default=TABLE_LIMIT, metavar="N",
                          help=f"deal lines shown (default {TABLE_LIMIT}; 0 for all)")
