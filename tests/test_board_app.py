@@ -338,3 +338,30 @@ async def test_the_cursor_steps_over_group_headings_and_follows_a_click(ledger: 
         assert table.selected.deal == "D-1"
         await pilot.click(DealsTable, offset=(20, 1 + 1 + 4))  # border, header row, then rows: D-2 is the 5th
         assert table.selected.deal == "D-2"
+
+
+async def test_the_amount_form_says_what_the_amount_reads_as_before_saving(ledger: Path, monkeypatch, tmp_path: Path):
+    monkeypatch.setenv("DEALBOOK_CONFIG", str(tmp_path / "no-config.toml"))  # no decimal mark configured
+    before = ledger.read_bytes()
+    app = make_app(ledger)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        reading = app.screen.query_one("#form-reading")
+        app.screen.query_one("#value", Input).value = "4,5k"  # 4,5 is no thousands group: one reading
+        await pilot.pause()
+        assert "reads as 4,500" in str(reading.render())
+        app.screen.query_one("#value", Input).value = "12,500"
+        await pilot.pause()
+        shown = str(reading.render())
+        assert "reads two ways" in shown and "12,500" in shown and "12.5" in shown
+        await pilot.press("enter")  # refused: nothing written
+        await pilot.pause()
+        assert ledger.read_bytes() == before
+        app.screen.query_one("#value", Input).value = "4.5k"
+        await pilot.pause()
+        assert "reads as 4,500" in str(reading.render())
+        await pilot.press("enter")
+        await settle(pilot)
+    assert (last(ledger).deal, last(ledger).amount) == ("D-1", 4500)

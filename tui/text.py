@@ -7,6 +7,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 
 from rich.text import Text
 
+from ledger.money import tidy
 from ledger.problems import quote
 
 NO_LIMIT = 1 << 30
@@ -32,6 +33,12 @@ def money(amount: Decimal | int | None, none: str = "") -> str:
     if cents == cents.to_integral_value():
         return f"{cents:,.0f}"
     return f"{cents:,.2f}"
+
+
+def exact_money(amount: Decimal) -> str:
+    """Every digit of an amount, with thousands separators: what a typed amount reads as (4,500.5)."""
+    value = tidy(Decimal(amount))
+    return f"{value:,f}"
 
 
 CENT = Decimal("0.01")

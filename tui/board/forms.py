@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import datetime as dt
 from collections.abc import Callable, Sequence
+from decimal import Decimal
 from typing import Any, ClassVar, TypeVar
 
 from rich.text import Text
@@ -20,7 +19,7 @@ from textual.widgets import Input, Label, Select, Static
 from ledger.events import PRIORITIES, SplitPart
 from tui import parse
 from tui.board.keys import FORM_KEYS, binding
-from tui.text import money, plain
+from tui.text import exact_money, money, plain
 
 T = TypeVar("T")
 
@@ -44,11 +43,14 @@ class Form(ModalScreen[T]):
     BINDINGS: ClassVar[list[Binding]] = _bindings("form-cancel", "form-save")
     title_text: Text = Text()
     error_text = ""  # why the last save was refused
+    amount_inputs: tuple[str, ...] = ()  # inputs holding an amount: what each reads as is shown while typed
 
     def compose(self) -> ComposeResult:
         with Vertical(id="form"):
             yield Static(self.title_text, id="form-title")
             yield from self.fields()
+            if self.amount_inputs:
+                yield Static("", id="form-reading")
             yield Static("", id="form-error")
             yield Static(Text("enter or ctrl+s: save   esc: cancel", style="dim"), id="form-hint")
 
@@ -78,6 +80,26 @@ class Form(ModalScreen[T]):
     def _submitted(self) -> None:
         self.action_save()
 
+    def on_mount(self) -> None:
+        self.show_reading()
+
+    @on(Input.Changed)
+    def show_reading(self) -> None:
+        """Say what each amount typed reads as (12,5 is 12.50 or 125 by the decimal mark), before it is saved."""
+        if not self.amount_inputs:
+            return
+        line = Text()
+        for widget_id in self.amount_inputs:
+            text = self.value_of(widget_id).strip()
+            if not text:
+                continue
+            try:
+                line.append(f"reads as {exact_money(parse.amount(text))}", style="dim")
+            except parse.InputError as err:
+                line.append(str(err), style="yellow")
+            line.append("  ")
+        self.query_one("#form-reading", Static).update(line)
+
 
 def _row(label: str, widget: Any) -> ComposeResult:
     with Horizontal(classes="form-row"):
@@ -93,6 +115,7 @@ class ValueForm(Form[T]):
         super().__init__()
         self.title_text, self.label, self.initial, self.read = title, label, initial, read
         self.suggestions = list(suggestions)
+        self.amount_inputs = ("value",) if read is parse.amount else ()
 
     def fields(self) -> ComposeResult:
         suggester = SuggestFromList(self.suggestions, case_sensitive=False) if self.suggestions else None
@@ -126,6 +149,7 @@ class NewDealForm(Form[dict[str, Any]]):
     def __init__(self, deal_id: str, owner: str, owners: Sequence[str], stages: Sequence[str]) -> None:
         super().__init__()
         self.title_text = Text("New deal", style="bold")
+        self.amount_inputs = ("amount",)
         self.deal_id, self.owner, self.owners, self.stages = deal_id, owner, list(owners), list(stages)
 
     def fields(self) -> ComposeResult:
@@ -181,7 +205,7 @@ class SplitForm(Form[list[SplitPart]]):
         )
 
     def on_mount(self) -> None:
-        self._update_sum()
+        self._update_sum()  # the tranches' sum says what the amounts read as
 
     def action_add_tranche(self) -> None:
         taken = [self.value_of(f"id-{n}") for n in range(self.rows)]
@@ -194,9 +218,10 @@ class SplitForm(Form[list[SplitPart]]):
             total = sum(parse.amount(self.value_of(f"amount-{n}")) for n in range(self.rows))
         except parse.InputError:
             return
-        gap = "" if abs(total - self.amount) < 0.005 else "  (not the deal's amount; that is allowed)"
+        gap = "" if total == self.amount else "  (not the deal's amount; that is allowed)"
         self.query_one("#split-sum", Static).update(
-            Text(f"tranches add up to {money(total)} of {money(self.amount)}{gap}", style="dim"))
+            Text(f"tranches add up to {money(total)} of {money(self.amount)}{gap}",
+                 style="dim"))
 
     def result(self) -> list[SplitPart]:
         parts = []

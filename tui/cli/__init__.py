@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from ledger import LedgerError
-from tui.cli import edits, exporting, importing, inspect, oserrors, reports, salvage, sample, whatif
+from tui.cli import configure, edits, exporting, importing, inspect, oserrors, reports, salvage, sample, whatif
 from tui.cli.common import CommandError, fail, ledger_options, regular_ledger, require_ledger, resolve_ledger
 from tui.parse import InputError
 
@@ -27,6 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     exporting.register(subparsers, parent)
     salvage.register(subparsers, parent)
     sample.register(subparsers)
+    configure.register(subparsers)
     return parser
 
 

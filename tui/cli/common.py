@@ -30,7 +30,8 @@ def ledger_options(suppress_defaults: bool) -> argparse.ArgumentParser:
 
 
 def resolve_ledger(args: argparse.Namespace) -> None:
-    """The ledger to use: --sample's fresh working copy, --ledger, $DEALBOOK_LEDGER, else ./dealbook.jsonl."""
+    """The ledger to use: --sample's fresh working copy, --ledger, $DEALBOOK_LEDGER, the `ledger` of
+    `dealbook config`, else ./dealbook.jsonl."""
     if getattr(args, "sample", False):
         if args.ledger is not None:
             raise CommandError("--sample and --ledger both name a ledger: give one of them")
@@ -38,7 +39,16 @@ def resolve_ledger(args: argparse.Namespace) -> None:
 
         args.ledger = fresh_copy()
     elif args.ledger is None:
-        args.ledger = Path(os.environ.get(ENV_LEDGER) or DEFAULT_LEDGER)
+        args.ledger = Path(os.environ.get(ENV_LEDGER) or _configured_ledger() or DEFAULT_LEDGER).expanduser()
+
+
+def _configured_ledger() -> str | None:
+    from tui import config
+
+    try:
+        return config.load().ledger
+    except config.ConfigError as err:
+        raise CommandError(str(err)) from None
 
 
 def regular_ledger(path: Path) -> None:
