@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from ledger.events import (
@@ -19,6 +18,7 @@ from ledger.events import (
     NoteAdded,
     OwnerChanged,
     PriorityChanged,
+    SettingsChanged,
     SplitPart,
     StageChanged,
     TargetSet,
@@ -213,3 +213,9 @@ def tranche_ids(deal: str, count: int, taken: set[str]) -> list[str]:
 def stage_choices(stages: Mapping[str, Stage]) -> list[str]:
     """The stages a new deal can open in (open ones), in board order."""
     return open_stages(dict(stages))
+
+
+def change_settings(changed: Mapping[str, Any], current: Mapping[str, Any]) -> Change:
+    """One settings_changed naming only what changed; its undo names the old values (None: the default)."""
+    return Change(SettingsChanged, dict(changed), None,
+                  Inverse(SettingsChanged, {name: current.get(name) for name in changed}))

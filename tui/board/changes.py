@@ -11,7 +11,7 @@ from queries.model import ForecastDeal
 from tui import parse
 from tui.board import actions
 from tui.board.actions import Change, Refusal
-from tui.board.forms import NewDealForm, NextActionForm, SplitForm, ValueForm
+from tui.board.forms import NewDealForm, NextActionForm, SettingsForm, SplitForm, ValueForm
 from tui.board.promotions import proposed
 from tui.text import money, plain
 
@@ -83,6 +83,8 @@ class ChangeKeys(_Base):
             if result.conflict:
                 self.app.notify(plain(result.refused, 300), title="Changed by someone else", severity="warning",
                                 markup=False)
+        elif result.unchanged and not result.applied:
+            self.say(result.unchanged)
         elif result.applied:
             first, last = result.applied[0], result.applied[-1]
             version = f" (version {last.version_after})" if last.version_after else ""
@@ -217,6 +219,13 @@ class ChangeKeys(_Base):
         title = Text(f"Target for {period}, {'the team' if owner is None else plain(owner)}", style="bold")
         form = ValueForm(title, "Target", money(current) if current is not None else "", parse.amount)
         self.ask(form, lambda amount: actions.set_target(period, owner, amount, view.targets))
+
+    def action_ledger_settings(self) -> None:
+        view = self.view
+        if view is None:
+            return
+        current = dict(view.settings)
+        self.ask(SettingsForm(current), lambda changed: actions.change_settings(changed, current))
 
     def action_promote(self) -> None:
         deals = proposed(self.view.forecast if self.view else None)

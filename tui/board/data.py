@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
+import contextlib
 import datetime as dt
 import itertools
 import os
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, NamedTuple, Protocol
 
 from ledger.events import Event, StageChanged
-from ledger.problems import Conflict, LedgerError, Problem
+from ledger.problems import Conflict, LedgerError, Problem, Unchanged
 from ledger.stages import Stage
 from ledger.writer import append_event, stamp
 from queries.facts import LedgerFacts
@@ -87,6 +87,7 @@ class BoardView:
     scenario_error: str | None = None  # why the scenario no longer fits the ledger (forecast is then the baseline)
     taken: Callable[[], frozenset[str]] = frozenset  # every deal id used (split parents included), asked when needed
     provisional: bool = False  # the board's own changes carried over in Python; the engine's view follows
+    settings: dict[str, Any] = field(default_factory=dict)  # the ledger's: tz, currency, order_value, big_at
 
     @property
     def read_only(self) -> bool:
@@ -110,6 +111,7 @@ class WriteResult:
     applied: list[Applied] = field(default_factory=list)
     refused: str | None = None
     conflict: bool = False
+    unchanged: str | None = None  # a change that would change nothing: not written, and not a failure
 
 
 def month_of(day: dt.date) -> str:
@@ -167,7 +169,8 @@ class BoardData:
         now, last = self.clock(), self._last_ts
         if last is None:
             return now, None
-        now = now.astimezone(last.tzinfo)
+        # the ledger's time zone when it has one (every day is read in it), else its last line's offset
+        now = now.astimezone(getattr(self._engine, "ledger_tz", None) or last.tzinfo)
         if now >= last:
             return now, None
         return last, (f"This machine's clock ({now:%d %b %H:%M}) is behind the ledger's last line "
@@ -224,6 +227,13 @@ class BoardData:
         self._see(facts.last_ts)
         as_of, clock_note = self._moment()
         notes = (clock_note,) if clock_note else ()
+        settings: dict[str, Any] = {}
+        if engine is not None and hasattr(engine, "settings"):
+            with contextlib.suppress(Exception):  # settings only inform; the figures say their own errors
+                settings = engine.settings()
+            if facts.last_ts is not None and not settings.get("tz"):
+                notes += ("No time zone set: days are read in each line's own offset. Set the team's with "
+                          "Z (or `dealbook settings --tz Asia/Ho_Chi_Minh`).",)
         fallback = None
         if period is None:
             period, fallback = self._choose_period(facts.months, as_of.date())
@@ -242,7 +252,7 @@ class BoardData:
             problems=tuple(problems), cut_off=cut, stages=dict(facts.stages), owners=facts.owners,
             taken=self.taken_ids, parked_from=dict(facts.parked_from), targets=dict(facts.targets),
             signature=signature, error=error, generation=generation,
-            scenario=scenario, whatif=whatif, scenario_error=scenario_error,
+            scenario=scenario, whatif=whatif, scenario_error=scenario_error, settings=settings,
         )
         if scenario is None:
             with self._view_lock:
@@ -291,7 +301,13 @@ class BoardData:
                     event = stamp(change.event_type, ts=moment, **fields)
                     # the engine's cache stands in for a fold of the whole ledger (4.7 s at a million lines)
                     source = self._engine if hasattr(self._engine, "resume") else None
-                    appended = append_event(self.path, event, expect_version=change.expect_version, source=source)
+                    # the writer stamps it again under its lock: this clock in the ledger's time zone,
+                    # never before the last line (docs/ledger-format.md, "Writers")
+                    appended = append_event(self.path, event, expect_version=change.expect_version, source=source,
+                                            clock=self.clock)
+                except Unchanged as err:
+                    result.unchanged = str(err)
+                    continue
                 except Conflict as err:
                     result.refused, result.conflict = str(err), True
                     break

@@ -16,6 +16,7 @@ from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Input, Label, Select, Static
 
+from ledger.calendar import zone
 from ledger.events import PRIORITIES, SplitPart
 from tui import parse
 from tui.board.keys import FORM_KEYS, binding
@@ -236,3 +237,47 @@ class SplitForm(Form[list[SplitPart]]):
         if not parts:
             raise parse.InputError("a split needs at least one tranche with an id")
         return parts
+
+
+class SettingsForm(Form[dict[str, Any]]):
+    """The ledger's settings for the whole team: time zone, currency, order value, big-deal threshold."""
+
+    LABELS: ClassVar[dict[str, tuple[str, str]]] = {
+        "tz": ("Time zone", "an IANA name such as Asia/Ho_Chi_Minh; none: each line's own offset"),
+        "currency": ("Currency", "USD, VND, EUR ... (for display); none to clear"),
+        "order_value": ("Order value", "a typical order, such as 8k; none to clear"),
+        "big_at": ("Big from", "the amount from which a deal is big; none: 25% of the target"),
+    }
+
+    def __init__(self, current: dict[str, Any]) -> None:
+        super().__init__()
+        self.title_text = Text("Ledger settings (for the whole team: appended as one settings_changed)",
+                               style="bold")
+        self.current = dict(current)
+        self.amount_inputs = ()
+
+    def fields(self) -> ComposeResult:
+        for name, (label, hint) in self.LABELS.items():
+            value = self.current.get(name)
+            shown = "" if value is None else (exact_money(value) if isinstance(value, Decimal) else str(value))
+            yield from _row(label, _input(shown, id=f"setting-{name}", placeholder=hint))
+
+    def result(self) -> dict[str, Any]:
+        """Only what changed: a name to its new value (None returns it to its default)."""
+        changed: dict[str, Any] = {}
+        for name in self.LABELS:
+            text = self.value_of(f"setting-{name}").strip()
+            value: Any = None if text.lower() in ("", "none") else text
+            if value is not None and name == "tz":
+                zone(value)  # an unknown zone is said here (ValueError), before anything is written
+            elif value is not None and name == "currency":
+                value = value.upper()
+                if len(value) != 3 or not value.isalpha():
+                    raise parse.InputError(f"currency must be a three-letter code such as USD, not {text!r}")
+            elif value is not None:
+                value = parse.amount(value)
+            if value != self.current.get(name):
+                changed[name] = value
+        if not changed:
+            raise parse.InputError("nothing changed: edit a setting, or esc to leave")
+        return changed

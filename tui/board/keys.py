@@ -44,6 +44,8 @@ CHANGES = (
     BoardKey("target", "t", "target", "Set the target of this period", "change"),
     BoardKey("promote", "p", "promote", "Apply the proposed promotions", "change", "Promote"),
     BoardKey("undo", "u,ctrl+z", "undo", "Undo my last change", "change", "Undo"),
+    BoardKey("ledger-settings", "Z", "ledger_settings", "Ledger settings: time zone, currency, order value, big deals",
+             "change"),
 )
 VIEWS = (
     BoardKey("cycle-owner", "v", "cycle_owner", "Team or one owner (cycles)", "view", "Owner"),
