@@ -1,4 +1,4 @@
-"""The ledger's event types (LEDGER_FORMAT.md, version 1) as msgspec structs."""
+"""The ledger's event types (docs/ledger-format.md, version 1.1) as msgspec structs."""
 
 from __future__ import annotations
 

@@ -232,7 +232,7 @@ class Sample:
         return parts
 
     def can_close(self, deal: Deal, day: dt.date | None = None) -> bool:
-        """Can the deal still close in the month of `day` (today by default), as METHOD.md counts it."""
+        """Can the deal still close in the month of `day` (today by default), as docs/method.md counts it."""
         day = day or self.today
         return (deal.stage in PATH and day + dt.timedelta(days=LEAD_DAYS[deal.stage]) <= month_end(day)
                 and (deal.close_date is None or deal.close_date <= month_end(day)))

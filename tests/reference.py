@@ -17,7 +17,7 @@ from ledger.events import (
     TargetSet,
 )
 
-# stage -> (rate, lead days, kind): METHOD.md's table, in force before any stage_defined.
+# stage -> (rate, lead days, kind): docs/method.md's table, in force before any stage_defined.
 D = Decimal
 DEFAULT_STAGES = {
     "lead": (D("0.10"), 45, "open"),

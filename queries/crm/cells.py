@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
 
-MAX_AMOUNT = Decimal(10) ** 13  # the ledger's ceiling (LEDGER_FORMAT.md)
+MAX_AMOUNT = Decimal(10) ** 13  # the ledger's ceiling (docs/ledger-format.md)
 DECIMAL_MARKS = (".", ",")
 DATE_ORDERS = ("mdy", "dmy")
 

@@ -1,4 +1,4 @@
--- The stage table in force at one moment: METHOD.md's defaults, each stage_defined known replacing
+-- The stage table in force at one moment: docs/method.md's defaults, each stage_defined known replacing
 -- or adding its stage. $t_us: the moment.
 SELECT
     stage,
