@@ -206,3 +206,10 @@ def test_live_opportunities():
         ("lan", 9, "too many"), ("minh", 2, "too few"), ("tuan", 0, "too few")]
     assert [d.deal for d in live.no_next_action] == ["M-1", "M-2"]
     assert [p.owner for p in live_opportunities(deals, ["tuan"], owner="minh").people] == ["minh"]
+
+
+def test_the_planning_modules_pull_in_no_textual():
+    from test_boundaries import loaded_after_import
+
+    for module in ("queries.plan", "queries.activity", "queries.live", "queries.plan_inputs", "queries.workdays"):
+        assert "textual" not in loaded_after_import(module), module
