@@ -101,3 +101,15 @@ def order_value(store: Store) -> Decimal | None:
 def today(as_of: dt.datetime) -> dt.date:
     """The day of the moment: in its own offset on main. float main: after issue 12, in the ledger's time zone."""
     return as_of.date()
+
+
+def month_figures(store: Store, year: int, as_of: dt.datetime,
+                  owner: str | None) -> list[tuple[str, Decimal | None, Decimal]]:
+    """Each month of the year: (period, its target by the forecast's rule or None, the amount won in it),
+    as known at as_of."""
+    figures = []
+    for month in range(1, 13):
+        result = store.forecast(period=f"{year:04d}-{month:02d}", as_of=as_of, owner=owner)
+        target = Decimal(str(result.target)) if result.target else None  # float main: drop after issue 12
+        figures.append((result.period, target, Decimal(str(result.won))))  # float main: drop after issue 12
+    return figures
