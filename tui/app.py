@@ -20,6 +20,7 @@ from tui.board.keys import APP_KEYS, binding, keymap_path, load_keymap
 from tui.board.screen import BoardScreen
 from tui.history.data import HistoryData, shift_month
 from tui.history.keys import HISTORY_KEYS, OPEN_KEYS
+from tui.plan.keys import ALL_PLAN_KEYS, OPEN_PLAN
 
 
 def as_clock(now: Clock | dt.datetime | None) -> Clock:
@@ -34,13 +35,13 @@ def as_clock(now: Clock | dt.datetime | None) -> Clock:
 class DealbookApp(App[int], inherit_bindings=False):
     """Opens the board on a ledger; the app itself only holds the keymap, help and the palette."""
 
-    CSS_PATH: ClassVar = ["board/board.tcss", "history/history.tcss"]
+    CSS_PATH: ClassVar = ["board/board.tcss", "history/history.tcss", "plan/plan.tcss"]
     TITLE = "Dealbook"
     COMMANDS: ClassVar = App.COMMANDS | {BoardCommands}
     BINDINGS: ClassVar[list[Binding]] = [
         binding(replace(k, action=k.action.removeprefix("app.")), priority=k.id == "command-palette")
         for k in APP_KEYS
-    ] + [binding(replace(k, action=k.action.removeprefix("app."))) for k in OPEN_KEYS]
+    ] + [binding(replace(k, action=k.action.removeprefix("app."))) for k in (*OPEN_KEYS, OPEN_PLAN)]
 
     def __init__(self, path: str | os.PathLike[str], by: str | None = None,
                  now: Clock | dt.datetime | None = None, watch: bool = True,
@@ -51,7 +52,7 @@ class DealbookApp(App[int], inherit_bindings=False):
         self.history = HistoryData(Path(path))
         self.watch = watch
         self.keymap_file = keymap_file or keymap_path()
-        self.keymap, self.keymap_problems = load_keymap(self.keymap_file, frozenset(k.id for k in HISTORY_KEYS))
+        self.keymap, self.keymap_problems = load_keymap(self.keymap_file, frozenset(k.id for k in (*HISTORY_KEYS, *ALL_PLAN_KEYS)))
 
     def on_mount(self) -> None:
         self.set_keymap(self.keymap)
@@ -65,7 +66,7 @@ class DealbookApp(App[int], inherit_bindings=False):
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
-            more = {"History": HISTORY_KEYS}
+            more = {"History": HISTORY_KEYS, "Plan": ALL_PLAN_KEYS}
             self.push_screen(HelpScreen(self.keymap, self.keymap_note, more))
 
 
@@ -131,6 +132,13 @@ class DealbookApp(App[int], inherit_bindings=False):
             return
         moment, _, _ = self._moment_and_period()
         self.push_screen(TimelineScreen(self.history, deal.deal, moment))
+
+    def action_plan_screen(self) -> None:
+        """The plan of the year shown (tui/plan/): months' targets against won, the day's work, live flags."""
+        from tui.plan.screen import PlanScreen
+
+        moment, period, owner = self._moment_and_period()
+        self.push_screen(PlanScreen(self.history, period or f"{moment:%Y-%m}", moment, owner))
 
     def on_unmount(self) -> None:
         self.history.close()

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from ledger import LedgerError
-from tui.cli import configure, edits, exporting, importing, inspect, oserrors, reports, salvage, sample, whatif
+from tui.cli import configure, edits, exporting, importing, inspect, oserrors, plan, reports, salvage, sample, whatif
 from tui.cli.common import CommandError, fail, ledger_options, regular_ledger, require_ledger, resolve_ledger
 from tui.parse import InputError
 
@@ -23,6 +23,7 @@ def build_parser() -> argparse.ArgumentParser:
     edits.register(subparsers, parent)
     reports.register(subparsers, parent)
     whatif.register(subparsers, parent)
+    plan.register(subparsers, parent)
     importing.register(subparsers, parent)
     exporting.register(subparsers, parent)
     salvage.register(subparsers, parent)
