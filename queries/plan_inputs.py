@@ -44,6 +44,7 @@ ORDER BY closed_day, w.deal
 
 def _closed(store: Store, as_of: dt.datetime, since: dt.date) -> list[tuple]:
     text = _CLOSED_SQL.format(moment=sqlfiles.sql("_deal_moment"), state=sqlfiles.sql("_deal_state"))
+    as_of = store.calendar_at(as_of).local(as_of)  # its date is the ledger's today
     params = moment_params(as_of, month_of(as_of.date())) | {"p_start": since}
     with store.cursor() as cur:
         used = set(re.findall(r"\$(\w+)", re.sub(r"--[^\n]*", "", text)))
@@ -53,23 +54,23 @@ def _closed(store: Store, as_of: dt.datetime, since: dt.date) -> list[tuple]:
 def won_deals(store: Store, as_of: dt.datetime, since: dt.date) -> list[WonDeal]:
     """The deals won (known at as_of) on a day from `since` on."""
     return [WonDeal(deal=deal, account=account, owner=owner, won_day=day,
-                    amount=Decimal(str(amount)))  # float main: drop after issue 12
+                    amount=amount)
             for deal, account, owner, kind, day, amount in _closed(store, as_of, since) if kind == "won"]
 
 
 def closed_deals(store: Store, as_of: dt.datetime, since: dt.date) -> list[ClosedDeal]:
     """The deals closed won or lost (known at as_of) on a day from `since` on."""
     return [ClosedDeal(deal=deal, owner=owner, kind=kind, closed_day=day,
-                       amount=Decimal(str(amount)))  # float main: drop after issue 12
+                       amount=amount)
             for deal, account, owner, kind, day, amount in _closed(store, as_of, since)]
 
 
 def needed(store: Store, period: str, as_of: dt.datetime, owner: str | None) -> tuple[Decimal | None, Decimal | None]:
     """The view's (target, needed) for the period at as_of; (None, None) with no target."""
     result = store.forecast(period=period, as_of=as_of, owner=owner)
-    if not result.target:  # float main: drop after issue 12 (a target of 0 means none there; None after)
+    if result.target is None:  # no target (a target of 0 is a target: docs/method.md)
         return None, None
-    return Decimal(str(result.target)), Decimal(str(result.needed))  # float main: drop after issue 12
+    return result.target, result.needed
 
 
 def open_deals(store: Store, as_of: dt.datetime) -> list[OpenDeal]:
@@ -85,22 +86,19 @@ def people(store: Store) -> list[str]:
 
 def first_day(store: Store) -> dt.date | None:
     """The local day of the ledger's first event (None for an empty ledger)."""
-    with store.cursor() as cur:
-        # float main: after issue 12 the day is read in the ledger's time zone (the `day` column's rule)
+    with store.cursor() as cur:  # `day` is read in the ledger's time zone
         return cur.execute("SELECT arg_min(day, seq) FROM events").fetchone()[0]
 
 
 def order_value(store: Store) -> Decimal | None:
-    """The team's average order value. Main has no settings yet: none.
-
-    float main: drop after issue 12, and read the latest settings_changed's order_value instead.
-    """
-    return None
+    """The team's average order value: the ledger's `order_value` setting, or None."""
+    value = store.settings().get("order_value")
+    return value if isinstance(value, Decimal) else None
 
 
-def today(as_of: dt.datetime) -> dt.date:
-    """The day of the moment: in its own offset on main. float main: after issue 12, in the ledger's time zone."""
-    return as_of.date()
+def today(store: Store, as_of: dt.datetime) -> dt.date:
+    """The day of the moment in the ledger's calendar (its time zone, else its last line's offset)."""
+    return store.calendar_at(as_of).local(as_of).date()
 
 
 def month_figures(store: Store, year: int, as_of: dt.datetime,
@@ -110,6 +108,5 @@ def month_figures(store: Store, year: int, as_of: dt.datetime,
     figures = []
     for month in range(1, 13):
         result = store.forecast(period=f"{year:04d}-{month:02d}", as_of=as_of, owner=owner)
-        target = Decimal(str(result.target)) if result.target else None  # float main: drop after issue 12
-        figures.append((result.period, target, Decimal(str(result.won))))  # float main: drop after issue 12
+        figures.append((result.period, result.target, result.won))
     return figures

@@ -74,7 +74,7 @@ def run_import(args: argparse.Namespace) -> int:
             for planned_event in planned.events:
                 event = _stamped_now(planned_event)
                 expect = None if isinstance(event, DealOpened) else version
-                done = append_event(args.ledger, event, expect_version=expect)
+                done = append_event(args.ledger, event, expect_version=expect, clock=now)  # in the ledger's zone
                 version = done.deal_version or version + 1
                 first = first or done.line
                 last = done.line

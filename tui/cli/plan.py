@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 
 import msgspec
 
-from ledger import TargetSet, append_event, stamp
+from ledger import TargetSet, append_event, now, stamp
 from tui import parse
 from tui.cli.reports import _console, _line, _store, outcome, problems_json
 from tui.describe import describe
@@ -26,7 +26,7 @@ def year(text: str) -> int:
 
 
 def amount(text: str) -> Decimal:
-    return Decimal(str(parse.amount(text)))  # float main: drop after issue 12 (parse.amount gives a Decimal)
+    return parse.amount(text)
 
 
 def share(text: str) -> Decimal:
@@ -98,7 +98,7 @@ def run_plan(args: argparse.Namespace) -> int:
 
     with _store(args) as store:
         as_of = store.as_of(args.as_of)
-        today = plan_inputs.today(as_of)
+        today = plan_inputs.today(store, as_of)
         history_from = dt.date(min(today.year, args.year) - 2, 1, 1)
         won = plan_inputs.won_deals(store, as_of, history_from)
         try:
@@ -115,8 +115,8 @@ def run_plan(args: argparse.Namespace) -> int:
         _show_plan(result)
     if args.apply:
         for event in events:  # every event built (and checked) before the first is written
-            appended = append_event(args.ledger, event)
-            print(f"line {appended.line}: {describe(event)}", file=sys.stderr if args.json else sys.stdout)
+            appended = append_event(args.ledger, event, clock=now)  # stamped in the ledger's zone
+            print(f"line {appended.line}: {describe(appended.event)}", file=sys.stderr if args.json else sys.stdout)
     return code
 
 
@@ -152,7 +152,7 @@ def run_activity(args: argparse.Namespace) -> int:
 
     with _store(args) as store:
         as_of = store.as_of(args.as_of)
-        today = plan_inputs.today(as_of)
+        today = plan_inputs.today(store, as_of)
         period = args.period or month_of(today)
         first, last = period_bounds(period)
         try:

@@ -37,7 +37,7 @@ def plan_overview(store: Any, period: str, owner: str | None, as_of: dt.datetime
     from queries.activity import activity, lookback_months
     from queries.live import live_opportunities
 
-    today = plan_inputs.today(as_of)
+    today = plan_inputs.today(store, as_of)
     first, last = period_bounds(period)
     months = tuple(MonthFigures(p, t, w) for p, t, w in plan_inputs.month_figures(store, first.year, as_of, owner))
     target, needed = plan_inputs.needed(store, period, as_of, owner)
