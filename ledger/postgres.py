@@ -147,6 +147,16 @@ CREATE TRIGGER announce_insert AFTER INSERT ON {table} REFERENCING NEW TABLE AS 
 def init(url: str) -> bool:
     """Create the ledger table and its triggers; False when the table already exists (nothing changed)."""
     where = parse_url(url)
+    try:
+        return _create(where)
+    except psycopg.OperationalError as err:
+        raise Offline(f"lost the connection to {where} ({_first_line(err)}); run the init again") from err
+    except psycopg.Error as err:
+        raise LedgerError(f"the server refused to create the ledger table {where}: {_first_line(err)}. "
+                          "The role needs CREATE on the database's schema (see docs/postgres.md)") from err
+
+
+def _create(where: Where) -> bool:
     with connect(where, autocommit=False) as conn:
         encoding = conn.execute("SHOW server_encoding").fetchone()[0]
         if encoding.upper() not in ("UTF8", "UTF-8"):
@@ -245,6 +255,9 @@ def append_lines(conn: psycopg.Connection, table: str, known_seq: int, lines: Se
     except psycopg.OperationalError as err:
         raise Offline(f"the connection to the ledger table {table!r} was lost ({_first_line(err)}); "
                       "nothing was written unless a retry finds the lines there") from err
+    except psycopg.Error as err:
+        raise LedgerError(f"the server refused the append to the ledger table {table!r}: {_first_line(err)}; "
+                          "nothing was written") from err
 
 
 def _already_there(conn: psycopg.Connection, table: str, lines: Sequence[str]) -> list[int] | None:

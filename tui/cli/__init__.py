@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from ledger import LedgerError
-from tui.cli import edits, exporting, importing, inspect, oserrors, reports, sample, whatif
+from tui.cli import edits, exporting, importing, initdb, inspect, oserrors, reports, sample, whatif
 from tui.cli.common import CommandError, fail, ledger_options, regular_ledger, require_ledger, resolve_ledger
 from tui.parse import InputError
 
@@ -26,6 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
     importing.register(subparsers, parent)
     exporting.register(subparsers, parent)
     sample.register(subparsers)
+    initdb.register(subparsers)
     return parser
 
 
