@@ -197,3 +197,11 @@ def test_a_listener_is_woken_by_an_append_and_times_out_without_one(table):
             woken.append(listener.wait(10))
         assert woken[-1] == 3 and set(woken) <= {1, 3}
         assert listener.wait(0.05) is None
+
+
+def test_the_table_home_pulls_in_neither_duckdb_nor_textual_and_the_file_home_no_psycopg():
+    from tests.test_boundaries import loaded_after_import
+
+    loaded = loaded_after_import("ledger.postgres, ledger.pgcopy")
+    assert "duckdb" not in loaded and "textual" not in loaded and "psycopg" in loaded
+    assert "psycopg" not in loaded_after_import("ledger")  # PostgreSQL stays optional for a file ledger
