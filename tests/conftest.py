@@ -49,3 +49,29 @@ def cache_held(cache: Path) -> Iterator[None]:
     finally:
         holder.kill()
         holder.wait()
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """One real PostgreSQL server for the whole run (tests/pgserver.py), stopped and deleted at the end."""
+    from tests import pgserver
+
+    try:
+        server = pgserver.start()
+    except pgserver.Unavailable as err:
+        print(f"\nno PostgreSQL server for the tests: {err}")
+        pytest.skip(f"no PostgreSQL server: {err}")
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def pg_url(pg_server, request) -> str:
+    """The URL of a table of its own for one test (not created: `ledger.postgres.init` does that)."""
+    import re
+    import uuid
+
+    name = re.sub(r"[^a-z0-9_]", "_", request.node.name.lower())[:24]
+    return pg_server.url(table=f"t_{name}_{uuid.uuid4().hex[:8]}")

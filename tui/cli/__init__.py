@@ -7,7 +7,9 @@ import sys
 from collections.abc import Sequence
 
 from ledger import LedgerError
-from tui.cli import configure, edits, exporting, importing, inspect, oserrors, plan, reports, salvage, sample, whatif
+from tui.cli import (
+    configure, edits, exporting, importing, initdb, inspect, oserrors, plan, reports, salvage, sample, whatif,
+)
 from tui.cli.common import CommandError, fail, ledger_options, regular_ledger, require_ledger, resolve_ledger
 from tui.parse import InputError
 
@@ -29,6 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
     salvage.register(subparsers, parent)
     sample.register(subparsers)
     configure.register(subparsers)
+    initdb.register(subparsers)
     return parser
 
 
