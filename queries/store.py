@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import os
 from decimal import Decimal
@@ -22,7 +23,7 @@ from queries.facts import LedgerFacts, ledger_facts
 from queries.model import Changes, DealRow, Forecast, Replay, StageCalibration
 from queries.moments import epoch_us, month_of, parse_as_of, parse_period, parse_start
 
-LOADER_VERSION = "2"
+LOADER_VERSION = "3"
 CACHE_SUFFIX = ".dealbook-cache.duckdb"
 LOAD_PIECE_BYTES = 16 * 1024 * 1024  # about 115k events of the generated ledgers
 
@@ -50,6 +51,7 @@ class Store:
         self.path = ledger
         self.cache_path = cache_file
         self.full_check = full_check
+        self._proven = False  # whether this Store has hashed the covered prefix since it was opened
         self.cache_note = ""
         self._lock = threading.RLock()
         self._engine = engine_fingerprint()
@@ -205,10 +207,10 @@ class Store:
     def _refresh_from(self, cur: duckdb.DuckDBPyConnection, f: BinaryIO) -> int:
         stat = os.fstat(f.fileno())
         cov = self._coverage
-        digest = None  # the sha256 of the covered prefix, once it has been read
+        digest = None  # the xxh3-128 of the covered prefix, once it has been read
         if cov.covered > stat.st_size:
             self._rebuild(cur)  # truncated
-        elif (not self.full_check and cov.identity == cache.identity(stat)
+        elif (self._proven and not self.full_check and cov.identity == cache.identity(stat)
               and cache.tail_digest(f, cov.covered) == cov.tail_sha256):
             if stat.st_size == cov.covered:
                 self._tail_problems = []
@@ -217,9 +219,18 @@ class Store:
                 return 0  # the very file the cache was written from, unchanged
         elif cov.covered:
             digest = cache.hash_range(f, 0, cov.covered)
-            if digest.hexdigest() != cov.prefix_sha256:
+            if digest.hexdigest() != cov.prefix_hash:
                 self._rebuild(cur)  # edited or replaced
                 digest = None
+            elif stat.st_size == cov.covered:  # every byte proven, and no new line
+                self._proven = True
+                if cov.identity != cache.identity(stat):  # the same bytes, touched: this Store's later
+                    self._coverage = dataclasses.replace(cov, identity=cache.identity(stat))  # refreshes trust it
+                self._tail_problems = []
+                self._last = self._last_row(cur)
+                self._day_tz = self._resume_base(cur).tz
+                return 0
+        self._proven = True  # this Store has hashed the whole prefix (or rebuilt): it covers the file as it is
         cov = self._coverage
         f.seek(cov.covered)
         fresh = f.read()
@@ -240,7 +251,7 @@ class Store:
             last_piece = end_line == cov.next_line + complete_lines
             new = cache.Coverage(
                 covered=end, next_line=end_line,
-                prefix_sha256=digest.hexdigest() if digest is not None else cov.prefix_sha256,
+                prefix_hash=digest.hexdigest() if digest is not None else cov.prefix_hash,
                 tail_sha256=cache.tail_digest(f, end),
                 identity=cache.identity(stat) if last_piece and len(fresh) == stat.st_size - cov.covered else [],
                 problems=cov.problems + [p for p in problems if p.line < end_line],
@@ -294,8 +305,7 @@ class Store:
                 return None
             with self.cursor() as cur:
                 state = loading.resume_state(cur, ids, deals, self._resume_base(cur))
-            return Resumed(state, cov.covered, cov.next_line, (cov.identity[0], cov.identity[1]),
-                           (max(0, cov.covered - cache.TAIL_BYTES), cov.tail_sha256))
+            return Resumed(state, cov.covered, cov.next_line, (cov.identity[0], cov.identity[1]), cov.prefix_hash)
         finally:
             self._lock.release()
 

@@ -104,19 +104,16 @@ def test_a_ledger_changed_under_the_cache_is_read_again_from_the_start(tmp_path,
     assert reads[-1] == (0, 1)
 
 
-def test_full_check_finds_an_edit_that_kept_size_and_mtime(tmp_path, reads, monkeypatch):
-    monkeypatch.setattr(queries.cache, "TAIL_BYTES", 64)  # the edit falls outside the re-hashed tail
+def test_every_open_finds_an_edit_that_kept_size_and_mtime(tmp_path, reads):
     path = tmp_path / "ledger.jsonl"
     path.write_bytes(lines(0, 30))
     Store.open(path).close()
     stat = path.stat()
-    path.write_bytes(path.read_bytes().replace(b'"amount":3000', b'"amount":9000'))
+    path.write_bytes(path.read_bytes().replace(b'"amount":3000', b'"amount":9000'))  # well before the tail
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
-    Store.open(path).close()
-    assert reads == [(0, 1)]  # the cheap check (stat and the last bytes) trusts it...
-    with Store.open(path, full_check=True) as store:  # ...a full check does not
-        assert store.forecast("2026-10", "2026-10-02").progress == pytest.approx(progress(path))
-    assert reads[:2] == [(0, 1), (0, 1)]  # (the third: the in-memory store it is checked against)
+    with Store.open(path) as store:  # the whole covered prefix is hashed again on every open
+        assert store.forecast("2026-10", "2026-10-02").progress == progress(path)
+    assert reads[:2] == [(0, 1), (0, 1)]  # read again from the start (the third: the in-memory store)
 
 
 def test_a_cache_written_by_other_code_is_rebuilt(tmp_path, reads, monkeypatch):
