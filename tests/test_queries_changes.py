@@ -34,7 +34,8 @@ def store_for(tmp_path, events):
     return Store.open(path)
 
 
-def waterfall(tmp_path, base, later, start="2026-10-01", end="2026-10-02", owner=None):
+def waterfall(tmp_path, base, later, start="2026-10-01T23:59:59.999999+07:00", end="2026-10-02", owner=None):
+    """From the end of 1 October (the base) to the end of the 2nd (the later events)."""
     with store_for(tmp_path, [TargetSet(id="T", ts=DAY1, period="2026-10", amount=50_000), *base, *later]) as store:
         result = store.changes(start, end, "2026-10", owner)
         assert result.start == store.forecast("2026-10", start, owner).progress
@@ -118,7 +119,7 @@ def test_generated_ledgers_reconcile_for_the_team_and_each_owner(tmp_path, seed)
     with Store.open(path) as store:
         for owner in (None, "rep01", "rep07"):
             result = store.changes("2024-01-20", "2024-02-25", "2024-02", owner)
-            assert result.start == store.forecast("2024-02", "2024-01-20", owner).progress
+            assert result.start == store.forecast("2024-02", "2024-01-19", owner).progress  # from the 20th's start
             assert result.end == store.forecast("2024-02", "2024-02-25", owner).progress
             assert result.start + sum(result.buckets.values(), Decimal(0)) == result.end
             assert sum((d.amount for d in result.deals), Decimal(0)) == result.end - result.start
@@ -136,3 +137,12 @@ def test_any_ledger_reconciles(tmp_path_factory, data):
         assert result.start == store.forecast(period, t1, owner).progress
         assert result.end == store.forecast(period, t2, owner).progress
     assert result.start + sum(result.buckets.values(), Decimal(0)) == result.end
+
+
+def test_from_a_bare_date_starts_at_the_start_of_that_day(tmp_path):
+    """`changes --from 2026-10-01` takes in what happened on 1 October (it once started at its end)."""
+    base = [opened("D-1")]
+    with store_for(tmp_path, [TargetSet(id="T", ts=DAY1, period="2026-10", amount=50_000), *base]) as store:
+        result = store.changes("2026-10-01", "2026-10-01", "2026-10")
+        assert result.start == store.forecast("2026-10", "2026-09-30").progress == 0
+        assert result.end == 3000 and result.buckets["new_deals"] == 3000
