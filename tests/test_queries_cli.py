@@ -61,7 +61,7 @@ def test_replay_json(ledger, capsys):
 
 
 def test_changes_json(ledger, capsys):
-    doc = run_json(capsys, "changes", "--ledger", str(ledger), "--from", "2026-10-01", "--to", "2026-10-05",
+    doc = run_json(capsys, "changes", "--ledger", str(ledger), "--from", "2026-10-02", "--to", "2026-10-05",
                    "--json")
     assert {"period", "start", "end", "buckets", "deals"} <= set(doc)
     assert doc["period"] == "2026-10" and doc["start"] == 3_000 and doc["end"] == 4_000
