@@ -75,3 +75,22 @@ def pg_url(pg_server, request) -> str:
 
     name = re.sub(r"[^a-z0-9_]", "_", request.node.name.lower())[:24]
     return pg_server.url(table=f"t_{name}_{uuid.uuid4().hex[:8]}")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_personal_settings(tmp_path_factory):
+    """Every test runs with its own, empty XDG places and config file: a test (or the fuzzer running
+    `dealbook config`) never writes the person's ~/.config, and their settings never change a result."""
+    import os
+
+    root = tmp_path_factory.mktemp("home")
+    saved = {key: os.environ.get(key) for key in ("DEALBOOK_CONFIG", "XDG_CONFIG_HOME", "XDG_DATA_HOME")}
+    os.environ["DEALBOOK_CONFIG"] = str(root / "config.toml")
+    os.environ["XDG_CONFIG_HOME"] = str(root / "config")
+    os.environ["XDG_DATA_HOME"] = str(root / "data")
+    yield
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value

@@ -144,7 +144,17 @@ def test_no_argument_list_ledger_or_scenario_gives_a_traceback(data, ledger, sce
         paths = [str(root / name) for name in ("ledger.jsonl", "scenario.jsonl", "dir", "missing.jsonl",
                                                "saved.jsonl")]
         argv = ["--ledger", str(root / "ledger.jsonl"), *data.draw(argument_lists(paths))]
-        code, said = _run(argv)
+        here, config = os.getcwd(), os.environ.get("DEALBOOK_CONFIG")
+        os.chdir(root)  # a relative path the fuzzer draws (salvage's NEW, say) lands here, not in the clone
+        os.environ["DEALBOOK_CONFIG"] = str(root / "config.toml")  # `dealbook config` writes only this example's
+        try:
+            code, said = _run(argv)
+        finally:
+            os.chdir(here)
+            if config is None:
+                os.environ.pop("DEALBOOK_CONFIG", None)
+            else:
+                os.environ["DEALBOOK_CONFIG"] = config
         event(f"{argv[2]} exit {code}")
         assert code != "traceback", f"{argv!r}\n{said}"
         assert "Traceback" not in said, f"{argv!r}\n{said}"
