@@ -68,6 +68,9 @@ def read_ledger(
                       keep_events=keep_events)
 
 
+FOLD_PIECE_BYTES = 8 * 1024 * 1024  # about 60k lines: decoded, checked, folded and dropped in turn
+
+
 def read_bytes(
     path: Path,
     buf: bytes,
@@ -83,9 +86,21 @@ def read_bytes(
     result.end_offset, result.next_line = start_offset, start_line
     complete_len = buf.rfind(b"\n") + 1
     complete, tail = buf[:complete_len], buf[complete_len:]
-    _read_complete_lines(result, complete, start_line)
+    if keep_events:
+        _read_complete_lines(result, complete, start_line)
+        result.next_line = start_line + complete.count(b"\n")
+    else:  # only the fold is kept: decode a piece at a time, so that a million structs never live at once
+        at, line = 0, start_line
+        while at < complete_len:
+            cut = complete.rfind(b"\n", at, at + FOLD_PIECE_BYTES) + 1 if at + FOLD_PIECE_BYTES < complete_len else 0
+            if cut <= at:  # the last piece, or a line longer than a piece
+                cut = complete.find(b"\n", at + FOLD_PIECE_BYTES - 1) + 1 or complete_len
+            piece = complete[at:cut]
+            _read_complete_lines(result, piece, line)
+            line += piece.count(b"\n")
+            at = cut
+        result.next_line = line
     result.end_offset = start_offset + complete_len
-    result.next_line = start_line + complete.count(b"\n")
     if tail:
         result.cut_tail = tail
         result.problems.append(Problem(
@@ -123,12 +138,18 @@ def _read_complete_lines(result: LedgerRead, complete: bytes, first_line: int) -
     if events is not None:
         twice = jsonscan.keys_given_twice(complete, events)
         raw_lines: list[bytes] = []  # split only once a line has to be quoted
+        take, keep = result.state.take, result.keep_events
         for number, event in enumerate(events, start=first_line):
-            key = twice.get(number - first_line)
-            reason = _twice(key) if key is not None else result.state.problem_with(event)
-            if reason is not None and not raw_lines:
+            key = twice.get(number - first_line) if twice else None
+            reason = _twice(key) if key is not None else take(event, number)  # checked and folded at once
+            if reason is None:
+                if keep:
+                    result.events.append(event)
+                    result.lines.append(number)
+                continue
+            if not raw_lines:
                 raw_lines = complete.split(b"\n")
-            _accept(result, event, number, reason, raw_lines[number - first_line] if reason else b"")
+            result.problems.append(Problem(str(result.path), number, reason, quote(raw_lines[number - first_line])))
         return
     for number, raw in enumerate(complete.split(b"\n")[:-1], start=first_line):
         event_or_reason = _decode_one(raw) if not raw.startswith(_BOM) else _bom(number)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from typing import Any
 
 from ledger.events import (
     AmountChanged,
@@ -21,6 +22,8 @@ from ledger.events import (
     TargetSet,
 )
 from ledger.stages import DEFAULT_STAGES, Stage
+
+_LEDGER_WIDE = frozenset({StageDefined, TargetSet, SettingsChanged})  # events about no deal
 
 
 @dataclass(slots=True)
@@ -66,26 +69,41 @@ class LedgerState:
 
     def problem_with(self, event: Event) -> str | None:
         """Why the event cannot follow the ledger as it stands, or None when it can."""
+        kind = type(event)
+        return self._problem(event, kind, self._deal_of(event, kind))
+
+    def take(self, event: Event, line: int) -> str | None:
+        """`problem_with`, then `apply` when there is none, looking the deal up once: a reader's hot path."""
+        kind = type(event)
+        deal = self._deal_of(event, kind)
+        reason = self._problem(event, kind, deal)
+        if reason is None:
+            self._fold(event, kind, deal, line)
+        return reason
+
+    def _deal_of(self, event: Event, kind: type) -> Deal | None:
+        return None if kind in _LEDGER_WIDE else self.deals.get(event.deal)  # type: ignore[attr-defined]
+
+    def _problem(self, event: Event, kind: type, deal: Deal | None) -> str | None:
         if event.id in self.ids:
             return f"duplicate id {event.id!r} (first used on line {self.ids[event.id]})"
         if self.last_ts is not None and event.ts < self.last_ts:
             return f"ts {event.ts.isoformat()} is earlier than the line before ({self.last_ts.isoformat()})"
-        if isinstance(event, DealOpened):
-            if event.deal in self.deals:
-                return f"deal {event.deal!r} is opened twice (first on line {self.deals[event.deal].opened_line})"
-            return self._unknown_stage(event.stage)
-        if isinstance(event, (StageDefined, TargetSet, SettingsChanged)):
+        if kind in _LEDGER_WIDE:
             return None
-        deal = self.deals.get(event.deal_id or "")
+        if kind is DealOpened:
+            if deal is not None:
+                return f"deal {deal.deal!r} is opened twice (first on line {deal.opened_line})"
+            return self._unknown_stage(event.stage)  # type: ignore[attr-defined]
         if deal is None:
             return f"deal {event.deal_id!r} was never opened"
         if deal.split_line is not None:
             return f"deal {deal.deal!r} was split on line {deal.split_line} and takes no more events"
-        if isinstance(event, StageChanged):
-            return self._unknown_stage(event.stage)
-        if isinstance(event, DealSplit):
+        if kind is StageChanged:
+            return self._unknown_stage(event.stage)  # type: ignore[attr-defined]
+        if kind is DealSplit:
             seen: set[str] = set()
-            for part in event.parts:
+            for part in event.parts:  # type: ignore[attr-defined]
                 if part.deal in self.deals or part.deal in seen:
                     return f"split part {part.deal!r} is not a new deal id"
                 seen.add(part.deal)
@@ -123,48 +141,52 @@ class LedgerState:
 
     def apply(self, event: Event, line: int) -> None:
         """Fold an event that `problem_with` accepted."""
+        kind = type(event)
+        self._fold(event, kind, self._deal_of(event, kind), line)
+
+    def _fold(self, event: Any, kind: type, deal: Deal | None, line: int) -> None:
         self.ids[event.id] = line
         self.last_ts = event.ts
         if self.first_ts is None:
             self.first_ts = event.ts
         self.events += 1
-        if isinstance(event, StageDefined):
+        if kind is StageDefined:
             self.stages[event.stage] = Stage(event.rate, event.lead_days, event.position, event.kind)
-            return
-        if isinstance(event, TargetSet):
+        elif kind is TargetSet:
             self.targets[(event.period, event.owner)] = event.amount
-            return
-        if isinstance(event, SettingsChanged):
+        elif kind is SettingsChanged:
             self.apply_settings(event)
-            return
-        if isinstance(event, DealOpened):
+        elif kind is DealOpened:
             self.deals[event.deal] = Deal(
                 deal=event.deal, name=event.name, owner=event.owner, stage=event.stage,
                 amount=event.amount, priority=event.priority, close_date=event.close_date,
                 account=event.account, opened_line=line, last_ts=event.ts, last_line=line,
                 won_at=event.ts if self._kind(event.stage) == "won" else None,
             )
-            return
-        deal = self.deals[event.deal_id or ""]
+        else:
+            assert deal is not None, "apply() takes only what problem_with() accepted"
+            self._fold_deal(event, kind, deal, line)
+
+    def _fold_deal(self, event: Any, kind: type, deal: Deal, line: int) -> None:
         deal.version += 1
         deal.last_ts, deal.last_line = event.ts, line
-        if isinstance(event, StageChanged):
+        if kind is StageChanged:
             if self._kind(event.stage) != "won":
                 deal.won_at = None
             elif self._kind(deal.stage) != "won":
                 deal.won_at = event.ts
             deal.stage = event.stage
-        elif isinstance(event, AmountChanged):
-            deal.amount = event.amount
-        elif isinstance(event, PriorityChanged):
-            deal.priority = event.priority
-        elif isinstance(event, CloseDateChanged):
-            deal.close_date = event.close_date
-        elif isinstance(event, OwnerChanged):
-            deal.owner = event.owner
-        elif isinstance(event, NoteAdded):
+        elif kind is NoteAdded:
             deal.next_action, deal.due = event.text, event.due
-        elif isinstance(event, DealSplit):
+        elif kind is AmountChanged:
+            deal.amount = event.amount
+        elif kind is PriorityChanged:
+            deal.priority = event.priority
+        elif kind is CloseDateChanged:
+            deal.close_date = event.close_date
+        elif kind is OwnerChanged:
+            deal.owner = event.owner
+        elif kind is DealSplit:
             deal.split_line = line
             for part in event.parts:
                 self.deals[part.deal] = replace(
