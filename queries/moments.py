@@ -95,6 +95,30 @@ def months_in(period: str) -> list[str]:
     return [f"{first.year:04d}-{month:02d}" for month in range(first.month, last.month + 1)]
 
 
+def shift_period(period: str, step: int) -> str:
+    """The period `step` periods of the same size after this one: 2026-11 +1 is 2026-12, 2026-Q4 +1 is
+    2027-Q1, 2026 -1 is 2025."""
+    first, _ = period_bounds(period)
+    if len(period) == 4:
+        return f"{first.year + step:04d}"
+    if "Q" in period:
+        index = first.year * 4 + (first.month - 1) // 3 + step
+        return f"{index // 4:04d}-Q{index % 4 + 1}"
+    index = first.year * 12 + first.month - 1 + step
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def resize_period(period: str, day: dt.date) -> str:
+    """The next size of period, month -> quarter -> year -> month, around the same time: the month of `day`
+    when that falls in the period, else the period's first month."""
+    first, last = period_bounds(period)
+    if len(period) == 7 and "Q" not in period:
+        return f"{first.year:04d}-Q{(first.month - 1) // 3 + 1}"
+    if "Q" in period:
+        return f"{first.year:04d}"
+    return month_of(day if first <= day <= last else first)
+
+
 def month_of(day: dt.date) -> str:
     """The month containing the day, as a period."""
     return f"{day.year:04d}-{day.month:02d}"

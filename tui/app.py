@@ -18,7 +18,8 @@ from tui.board.data import BoardData, Clock
 from tui.board.help import HelpScreen
 from tui.board.keys import APP_KEYS, binding, keymap_path, load_keymap
 from tui.board.screen import BoardScreen
-from tui.history.data import HistoryData, shift_month
+from queries.moments import shift_period
+from tui.history.data import HistoryData
 from tui.history.keys import HISTORY_KEYS, OPEN_KEYS
 from tui.plan.keys import ALL_PLAN_KEYS, OPEN_PLAN
 
@@ -93,7 +94,7 @@ class DealbookApp(App[int], inherit_bindings=False):
         from tui.history.replay import ReplayScreen
 
         moment, period, owner = self._moment_and_period()
-        period = shift_month(period or f"{moment:%Y-%m}", -1)
+        period = shift_period(period or f"{moment:%Y-%m}", -1)
         self.push_screen(ReplayScreen(self.history, period, moment, owner))
 
     def action_history_time_travel(self) -> None:

@@ -49,8 +49,9 @@ CHANGES = (
 )
 VIEWS = (
     BoardKey("cycle-owner", "v", "cycle_owner", "Team or one owner (cycles)", "view", "Owner"),
-    BoardKey("previous-period", "left_square_bracket", "period(-1)", "Previous month", "view"),
-    BoardKey("next-period", "right_square_bracket", "period(1)", "Next month", "view"),
+    BoardKey("previous-period", "left_square_bracket", "period(-1)", "Previous month (quarter, year)", "view"),
+    BoardKey("next-period", "right_square_bracket", "period(1)", "Next month (quarter, year)", "view"),
+    BoardKey("period-size", "y", "period_size", "Month, quarter or year (cycles; targets roll up)", "view"),
     BoardKey("search", "slash", "search", "Filter by name, account, owner or stage", "view", "Filter"),
     BoardKey("clear-search", "escape", "clear_search", "Clear the filter", "view"),
     BoardKey("sort", "s", "sort", "Sort by the next column (cycles)", "view", "Sort"),

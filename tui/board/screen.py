@@ -18,6 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 from textual.worker import Worker, WorkerState
 
+from queries.moments import period_bounds, resize_period, shift_period
 from tui.board.changes import ChangeKeys
 from tui.board.data import Applied, BoardData, BoardView, FileSignature, WriteResult
 from tui.board.deals_table import DealsTable
@@ -32,12 +33,6 @@ from tui.whatif.panel import ScenarioPanel
 
 POLL_SECONDS = 0.5
 CONFIRM_SECONDS = 1.0  # after the last of a run of keys, the engine's view replaces the carried one
-
-
-def shift_month(period: str, step: int) -> str:
-    year, month = int(period[:4]), int(period[5:7])
-    index = year * 12 + month - 1 + step
-    return f"{index // 12}-{index % 12 + 1:02d}"
 
 
 class BoardScreen(ScenarioKeys, ChangeKeys, Screen[None], inherit_bindings=False):
@@ -211,7 +206,16 @@ class BoardScreen(ScenarioKeys, ChangeKeys, Screen[None], inherit_bindings=False
     def action_period(self, step: int) -> None:
         if self.period is None:
             return
-        self.period = shift_month(self.period, step)
+        self.period = shift_period(self.period, step)
+        self.say(f"showing {self.period}")
+        self.reload()
+
+    def action_period_size(self) -> None:
+        """Month, quarter, year, month again: the targets of a quarter or a year roll up from its months."""
+        if self.period is None:
+            return
+        today = self.view.as_of.date() if self.view is not None else None
+        self.period = resize_period(self.period, today or period_bounds(self.period)[0])
         self.say(f"showing {self.period}")
         self.reload()
 

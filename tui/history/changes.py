@@ -17,9 +17,9 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
 from queries.model import Changes
-from queries.moments import period_bounds
 from tui.board.keys import binding
-from tui.history.data import HistoryData, shift_month
+from queries.moments import period_bounds, shift_period
+from tui.history.data import HistoryData
 from tui.history.keys import CHANGES_KEYS
 from tui.text import cell, money, plain
 
@@ -158,7 +158,7 @@ class ChangesScreen(Screen[None], inherit_bindings=False):
     # -- keys ------------------------------------------------------------------------------------
 
     def action_period(self, step: int) -> None:
-        self.period = shift_month(self.period, step)
+        self.period = shift_period(self.period, step)
         self.start, self.end = period_moments(self.period, self.now)
         self.run()
 

@@ -18,13 +18,6 @@ from tui.board.data import BoardView, FileSignature
 from tui.describe import describe
 
 
-def shift_month(period: str, step: int) -> str:
-    """The month `step` months after a YYYY-MM period."""
-    year, month = int(period[:4]), int(period[5:7])
-    index = year * 12 + month - 1 + step
-    return f"{index // 12}-{index % 12 + 1:02d}"
-
-
 @dataclass(frozen=True)
 class TimelineEntry:
     """One event of a deal: when, who, what it did, and the deal's estimated value just after it."""

@@ -18,7 +18,8 @@ from textual_plotext import PlotextPlot
 
 from queries.model import Replay, ReplayDay
 from tui.board.keys import binding
-from tui.history.data import HistoryData, shift_month
+from queries.moments import shift_period
+from tui.history.data import HistoryData
 from tui.history.keys import REPLAY_KEYS
 from tui.text import day, money, percent, plain
 
@@ -159,7 +160,7 @@ class ReplayScreen(Screen[None], inherit_bindings=False):
         return self.replay.days[min(table.cursor_row, len(self.replay.days) - 1)].date
 
     def action_period(self, step: int) -> None:
-        self.period = shift_month(self.period, step)
+        self.period = shift_period(self.period, step)
         self.title_line("loading…")
         self.load(self.period)
 
