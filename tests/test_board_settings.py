@@ -48,3 +48,22 @@ async def test_z_sets_the_time_zone_and_the_board_stamps_and_reads_days_in_it(le
         # no zone again: version 1's rule reads today in the offset of the last line, stamped in Honolulu
         assert undone.ts.utcoffset() == dt.timedelta(hours=-10), undone
         assert "21 days left" in header(app)
+
+
+async def test_a_change_the_file_system_refuses_is_said_and_the_board_stays_up(ledger: Path):
+    from fsfaults import immutable
+
+    before = ledger.read_bytes()
+    app = make_app(ledger)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        with immutable(ledger):
+            await pilot.press("a")
+            await pilot.pause()
+            app.screen.query_one("#value", Input).value = "6k"
+            await pilot.press("enter")
+            await settle(pilot)
+            said = app.screen.status_text
+            assert "Operation not permitted" in said and "immutable" in said
+        assert "Progress 3,000" in header(app)  # still up, the same figures
+    assert ledger.read_bytes() == before

@@ -21,6 +21,7 @@ from queries.facts import LedgerFacts
 from queries.instant import advance
 from queries.model import Forecast
 from tui.board.actions import Change, Inverse
+from tui.cli.oserrors import explain
 from tui.describe import describe
 from tui.text import plain
 
@@ -313,6 +314,9 @@ class BoardData:
                     break
                 except LedgerError as err:
                     result.refused = str(err)
+                    break
+                except OSError as err:  # a read-only or immutable file, a full disk: said, the board stays up
+                    result.refused = explain(err)
                     break
                 self._see(appended.event.ts)
                 subject = f"{plain(event.deal_id)}: " if event.deal_id else ""
