@@ -40,11 +40,22 @@ def money(value: object, as_written: bool = False) -> Decimal | None:
     return Decimal(value) if as_written else tidy(Decimal(value))
 
 
-def write_table(rows: Sequence[Sequence[Any]], columns: Columns, path: str | os.PathLike[str], fmt: str) -> int:
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet reads a cell starting so as a formula
+
+
+def inert(text: str) -> str:
+    """A text cell a spreadsheet shows as text: one starting like a formula (`=HYPERLINK(...)`, `+1`,
+    `@SUM`) gets a leading apostrophe, which spreadsheets read as "this is text" and do not show."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def write_table(rows: Sequence[Sequence[Any]], columns: Columns, path: str | os.PathLike[str], fmt: str,
+                *, formulas_inert: bool = True) -> int:
     """Write the rows (one value per column) with DuckDB's COPY in `fmt`; returns the rows written.
 
     Money columns are DECIMAL with as many places as the column's most precise value, so
-    `100.10` is written 100.10, never 100.09999999.
+    `100.10` is written 100.10, never 100.09999999. In a CSV, user text that a spreadsheet would run as a
+    formula is made inert (`inert`) unless `formulas_inert` is False; Parquet and JSON keep it as it is.
     """
     if fmt not in FORMATS:
         raise ExportError(f"format {fmt!r} is not one of {', '.join(FORMATS)}")
@@ -71,8 +82,10 @@ def write_table(rows: Sequence[Sequence[Any]], columns: Columns, path: str | os.
             params[key] = [None if v is None else v.isoformat() for v in values]
             expr = f"unnest(${key}::VARCHAR[])::DATE"
         else:
-            params[key] = [None if v is None else (v.isoformat() if isinstance(v, dt.datetime) else str(v))
-                           for v in values]
+            texts = [None if v is None else (v.isoformat() if isinstance(v, dt.datetime) else str(v)) for v in values]
+            if fmt == "csv" and formulas_inert:
+                texts = [None if v is None else inert(v) for v in texts]
+            params[key] = texts
             expr = f"unnest(${key}::VARCHAR[])"
         selects.append(f'{expr} AS "{name}"')
     options = {"csv": "FORMAT csv, HEADER true", "parquet": "FORMAT parquet", "json": "FORMAT json, ARRAY true"}[fmt]

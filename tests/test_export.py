@@ -81,3 +81,18 @@ def test_an_export_without_a_format_or_changes_without_from_is_refused(ledger, t
     assert "--format" in capsys.readouterr().err
     assert main(["--ledger", str(ledger), "export", "changes", "-o", str(tmp_path / "x.csv")]) == 1
     assert "--from" in capsys.readouterr().err
+
+
+def test_a_csv_never_hands_a_spreadsheet_a_formula(write_ledger, tmp_path):
+    from conftest import opened
+
+    path = write_ledger(opened("e1", "D-1", name='=HYPERLINK("http://x.example","win")', owner="+lan"),
+                        opened("e2", "D-2", name="-5 % off", account="@acme"), opened("e3", "D-3", name="Plain"))
+    out, raw, js = tmp_path / "p.csv", tmp_path / "raw.csv", tmp_path / "p.json"
+    for target, extra in ((out, []), (raw, ["--raw-text"]), (js, [])):
+        assert main(["--ledger", str(path), "export", "pipeline", "-o", str(target), *extra]) == 0
+    rows = {r["deal"]: r for r in csv.DictReader(out.open(newline=""))}
+    assert rows["D-1"]["name"] == '\'=HYPERLINK("http://x.example","win")' and rows["D-1"]["owner"] == "'+lan"
+    assert (rows["D-2"]["name"], rows["D-2"]["account"], rows["D-3"]["name"]) == ("'-5 % off", "'@acme", "Plain")
+    assert {r["deal"]: r["name"] for r in csv.DictReader(raw.open(newline=""))}["D-1"].startswith("=HYPERLINK")
+    assert {r["deal"]: r["name"] for r in json.loads(js.read_text())}["D-1"].startswith("=HYPERLINK")  # data kept

@@ -27,6 +27,9 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
     sub.add_argument("--owner", metavar="O", help="forecast, replay, changes: one owner's view (default: the team)")
     sub.add_argument("--from", dest="start", metavar="T1", help="changes: from this moment (required there)")
     sub.add_argument("--to", dest="end", metavar="T2", help="changes: to this moment (default: now)")
+    sub.add_argument("--raw-text", action="store_true",
+                     help="csv: keep text that starts with = + - @ as it is (by default such a cell gets a leading "
+                          "' so that a spreadsheet shows it as text and never runs it as a formula)")
     sub.set_defaults(handler=run_export)
 
 
@@ -48,7 +51,7 @@ def run_export(args: argparse.Namespace) -> int:
             with Store.open(args.ledger) as store:
                 problems = [str(p) for p in store.problems]
                 columns, rows = _report(store, args, export)
-        written = export.write_table(rows, columns, args.output, fmt)
+        written = export.write_table(rows, columns, args.output, fmt, formulas_inert=not args.raw_text)
     except (MomentError, ValueError) as err:
         raise CommandError(str(err)) from None
     for problem in problems:
