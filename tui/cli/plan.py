@@ -58,6 +58,16 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
     plan.add_argument("--apply", action="store_true", help="append the twelve monthly target_set events")
     plan.set_defaults(handler=run_plan)
 
+    review = subparsers.add_parser(
+        "review", parents=[parent], help="a past period's target against what was won, per person and account",
+        description="Looking back to plan forward: for a period that ended (or stands as of --as-of), the team's "
+                    "and each person's target (its own, else the sum of its months') against what was won, and "
+                    "what each account brought.")
+    review.add_argument("period", type=parse.period, help="YYYY-MM, YYYY-Qn or YYYY, such as 2026-Q4")
+    review.add_argument("--as-of", metavar="T", help="a date or RFC 3339 time (default: now)")
+    review.add_argument("--json", action="store_true", help="print the review as one JSON document")
+    review.set_defaults(handler=run_review)
+
     activity = subparsers.add_parser(
         "activity", parents=[parent], help="deals, opportunities and the work per working day the target needs",
         description="For a period and a view: average deal size and win rate over the last three complete months, "
@@ -207,3 +217,31 @@ def _show_activity(result, target, live) -> None:
 def _count(value: int | None) -> str:
     return "none" if value is None else str(value)
 
+
+
+def run_review(args: argparse.Namespace) -> int:
+    from queries.review import review
+
+    with _store(args) as store:
+        result = review(store, args.period, store.as_of(args.as_of))
+    if args.json:
+        document = msgspec.to_builtins(result, builtin_types=(Decimal,))
+        document["problems"] = problems_json(store.problems)
+        from queries.model import to_json
+
+        sys.stdout.buffer.write(to_json(document) + b"\n")
+        return outcome(store.problems)
+    console = _console()
+    _line(console, f"Review {result.period} as of {result.as_of:%Y-%m-%d %H:%M %z}: team target "
+                   f"{money(result.team_target, none='not set')}, won {money(result.team_won)}")
+    people = _table("owner", "target", "won", "of target", numeric=3)
+    for person in result.people:
+        people.add_row(cell(person.owner, 20), cell(money(person.target, none="not set")), cell(money(person.won)),
+                       cell(percent(person.share) if person.share is not None else "-"))
+    console.print(people)
+    accounts = _table("account", "won", "deals", numeric=2)
+    for account in result.accounts:
+        accounts.add_row(cell(account.account, 32), cell(money(account.won)), cell(str(account.deals)))
+    if result.accounts:
+        console.print(accounts)
+    return outcome(store.problems)
