@@ -11,6 +11,7 @@ from ledger.events import (
     NoteAdded,
     OwnerChanged,
     PriorityChanged,
+    KeyResultSet,
     SettingsChanged,
     SplitPart,
     StageChanged,
@@ -30,7 +31,7 @@ from ledger.writer import (
 )
 
 __all__ = [
-    "AmountChanged", "AnyEvent", "Appended", "Calendar", "Clock", "SettingsChanged", "Unchanged", "stamp_time", "too_far_ahead", "CloseDateChanged", "Conflict", "Deal", "DealOpened",
+    "AmountChanged", "AnyEvent", "Appended", "Calendar", "Clock", "KeyResultSet", "SettingsChanged", "Unchanged", "stamp_time", "too_far_ahead", "CloseDateChanged", "Conflict", "Deal", "DealOpened",
     "DealSplit", "DEFAULT_STAGES", "Event", "EVENT_TYPES", "FileOps", "LedgerError", "LedgerRead",
     "LedgerState", "LedgerWriter", "NoteAdded", "OwnerChanged", "PriorityChanged", "Problem", "Resumed", "SplitPart",
     "Stage", "StageChanged", "StateSource", "StageDefined", "TargetSet", "append_event", "decode_event", "encode_event",

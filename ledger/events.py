@@ -164,6 +164,34 @@ class SettingsChanged(Event, tag="settings_changed", frozen=True, kw_only=True):
 
 SETTINGS: tuple[str, ...] = ("tz", "currency", "order_value", "big_at")
 
+Quarter = Annotated[str, msgspec.Meta(pattern=r"^\d{4}-Q[1-4]$")]
+Measure = Literal["won_amount", "deals_won", "new_accounts"]
+
+
+class KeyResultSet(Event, tag="key_result_set", frozen=True, kw_only=True):
+    """A key result of a quarter's objective, measured from the ledger (a proposal for format 1.2).
+
+    `measure`: won_amount (the amount won in the quarter), deals_won (deals won in it of at least
+    `at_least`), new_accounts (accounts whose first win falls in it). `goal` > 0 is what scores 1.
+    A later line with the same period, key and owner replaces this one.
+    """
+
+    period: Quarter
+    key: Text
+    objective: Text
+    measure: Measure
+    goal: Amount
+    at_least: Amount = Decimal(0)
+    owner: Text | None = None
+
+    def __post_init__(self) -> None:
+        check_amount(_exact(self, "goal"), "goal")
+        check_amount(_exact(self, "at_least"), "at_least")
+        if self.goal <= 0:
+            raise ValueError("goal must be > 0")
+        if self.measure != "won_amount" and self.goal != self.goal.to_integral_value():
+            raise ValueError(f"goal of {self.measure} is a count: a whole number")
+
 
 AnyEvent = Union[
     StageDefined,
@@ -177,6 +205,7 @@ AnyEvent = Union[
     DealSplit,
     NoteAdded,
     SettingsChanged,
+    KeyResultSet,
 ]
 
 EVENT_TYPES: dict[str, type[Event]] = {
@@ -190,7 +219,7 @@ _encoder = msgspec.json.Encoder(decimal_format="number")
 
 
 # msgspec reads a Decimal from a JSON string too; the format wants a number there.
-_QUOTED_NUMBER = re.compile(rb'"(amount|rate|order_value|big_at)"\s*:\s*"')
+_QUOTED_NUMBER = re.compile(rb'"(amount|rate|order_value|big_at|goal|at_least)"\s*:\s*"')
 
 
 def decode_event(line: bytes | str) -> Event:

@@ -13,6 +13,7 @@ from ledger.events import (
     DealOpened,
     DealSplit,
     Event,
+    KeyResultSet,
     NoteAdded,
     OwnerChanged,
     PriorityChanged,
@@ -23,7 +24,7 @@ from ledger.events import (
 )
 from ledger.stages import DEFAULT_STAGES, Stage
 
-_LEDGER_WIDE = frozenset({StageDefined, TargetSet, SettingsChanged})  # events about no deal
+_LEDGER_WIDE = frozenset({StageDefined, TargetSet, SettingsChanged, KeyResultSet})  # events about no deal
 
 
 @dataclass(slots=True)
@@ -60,6 +61,8 @@ class LedgerState:
     events: int = 0
     first_ts: dt.datetime | None = None
     settings: dict[str, object] = field(default_factory=dict)  # tz, currency, order_value, big_at in force
+    # (quarter, key, owner) -> the key result in force (format 1.2 proposal: key_result_set)
+    key_results: dict[tuple[str, str, str | None], KeyResultSet] = field(default_factory=dict)
 
     @property
     def tz(self) -> str | None:
@@ -129,6 +132,11 @@ class LedgerState:
         if isinstance(event, StageDefined) and self.stages.get(event.stage) == (
                 event.rate, event.lead_days, event.position, event.kind):
             return f"stage {event.stage} is already defined so"
+        if isinstance(event, KeyResultSet) and (
+                (known := self.key_results.get((event.period, event.key, event.owner))) is not None
+                and (known.objective, known.measure, known.goal, known.at_least)
+                == (event.objective, event.measure, event.goal, event.at_least)):
+            return f"key result {event.key} of {event.period} is already so"
         if isinstance(event, SettingsChanged) and all(
                 self.settings.get(name) == value for name, value in event.named().items()):
             return "the settings are already so"
@@ -156,6 +164,8 @@ class LedgerState:
             self.targets[(event.period, event.owner)] = event.amount
         elif kind is SettingsChanged:
             self.apply_settings(event)
+        elif kind is KeyResultSet:
+            self.key_results[(event.period, event.key, event.owner)] = event
         elif kind is DealOpened:
             self.deals[event.deal] = Deal(
                 deal=event.deal, name=event.name, owner=event.owner, stage=event.stage,

@@ -8,12 +8,18 @@ from typing import Any
 import duckdb
 import msgspec
 
-from ledger import Deal, DealSplit, Event, LedgerState, Stage, decode_event
+from ledger import AnyEvent, Deal, DealSplit, Event, LedgerState, Stage
 from ledger.reader import referenced  # noqa: F401  (the Store reads it from here)
 from queries import sqlfiles
 from queries.moments import epoch_us, from_epoch_us
 
-_encoder = msgspec.json.Encoder()
+_encoder = msgspec.json.Encoder()  # Decimals as JSON strings: DuckDB's json_transform reads them exactly
+_stored = msgspec.json.Decoder(AnyEvent)
+
+
+def decode_stored(text: str) -> Event:
+    """An event line as the cache keeps it (Decimals as JSON strings), back to the event."""
+    return _stored.decode(text)  # type: ignore[no-any-return]
 
 PART_FIELDS = ("line", "sub", "deal", "parent", "name", "owner", "account", "stage", "amount", "priority",
                "close_date", "won_us", "won_own_day")
@@ -109,7 +115,10 @@ def resume_base(cur: duckdb.DuckDBPyConnection) -> LedgerState:
     for (settings,) in cur.execute(
         "SELECT settings FROM events WHERE type = 'settings_changed' ORDER BY seq"
     ).fetchall():
-        state.apply_settings(decode_event(settings))
+        state.apply_settings(decode_stored(settings))
+    for (line,) in cur.execute("SELECT settings FROM events WHERE type = 'key_result_set' ORDER BY seq").fetchall():
+        result = decode_stored(line)
+        state.key_results[(result.period, result.key, result.owner)] = result  # type: ignore[attr-defined]
     return state
 
 
@@ -126,7 +135,8 @@ def resume_state(cur: duckdb.DuckDBPyConnection, ids: set[str], deals: set[str],
         state = resume_base(cur)
     else:
         state = LedgerState(last_ts=base.last_ts, stages=dict(base.stages), targets=dict(base.targets),
-                            events=base.events, first_ts=base.first_ts, settings=dict(base.settings))
+                            events=base.events, first_ts=base.first_ts, settings=dict(base.settings),
+                            key_results=dict(base.key_results))
     if state.last_ts is None:
         return state
     if ids:

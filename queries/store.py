@@ -10,11 +10,11 @@ from decimal import Decimal
 import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import duckdb
 
-from ledger import DEFAULT_STAGES, Calendar, Event, LedgerError, LedgerState, Problem, SettingsChanged, decode_event
+from ledger import DEFAULT_STAGES, Calendar, Event, LedgerError, LedgerState, Problem, SettingsChanged
 from ledger.calendar import UTC, zone
 from ledger.reader import read_pieces
 from ledger.writer import Resumed
@@ -378,7 +378,7 @@ class Store:
                     for ts_us, text in cur.execute(
                             "SELECT ts_us, settings FROM ledger_events WHERE type = 'settings_changed' ORDER BY seq"
                     ).fetchall():
-                        event = decode_event(text)
+                        event = loading.decode_stored(text)
                         if isinstance(event, SettingsChanged) and "tz" in event.named():
                             named.append((ts_us, event.tz))
                 self._zones = (key, named)
@@ -390,6 +390,11 @@ class Store:
                 break
             tz = name if isinstance(name, str) else None
         return Calendar(tz, self.last_offset)
+
+    def key_results(self) -> dict[tuple[str, str, str | None], Any]:
+        """Every key result in force: (quarter, key, owner) -> its latest key_result_set."""
+        with self._lock, self.cursor() as cur:
+            return dict(self._resume_base(cur).key_results)
 
     def settings(self) -> dict[str, object]:
         """The ledger's settings now (tz, currency, order_value, big_at): those set and not reset."""

@@ -7,7 +7,7 @@ import msgspec
 import pytest
 
 from ledger import (
-    AmountChanged, CloseDateChanged, DealOpened, DealSplit, EVENT_TYPES, NoteAdded, OwnerChanged,
+    AmountChanged, CloseDateChanged, DealOpened, DealSplit, EVENT_TYPES, KeyResultSet, NoteAdded, OwnerChanged,
     PriorityChanged, SettingsChanged, SplitPart, StageChanged, StageDefined, TargetSet, decode_event, encode_event,
 )
 
@@ -31,6 +31,8 @@ EXAMPLES = [
     SettingsChanged(id="11", ts=TS, tz="Asia/Ho_Chi_Minh", currency="VND", order_value=Decimal("2000.50")),
     SettingsChanged(id="12", ts=TS, big_at=None),
     TargetSet(id="13", ts=TS, period="2027", amount=Decimal("1200000.10")),
+    KeyResultSet(id="14", ts=TS, period="2027-Q1", key="KR1", objective="Grow in the south",
+                 measure="deals_won", goal=Decimal(5), at_least=Decimal("10000.50"), owner="lan"),
 ]
 
 

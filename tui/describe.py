@@ -8,6 +8,7 @@ from ledger.events import (
     DealOpened,
     DealSplit,
     Event,
+    KeyResultSet,
     NoteAdded,
     OwnerChanged,
     PriorityChanged,
@@ -53,4 +54,10 @@ def describe(event: Event) -> str:
             named = event.named()
             return "settings: " + ", ".join(
                 f"{name} {plain(value) if value is not None else 'reset'}" for name, value in named.items())
+        case KeyResultSet():
+            who = plain(event.owner) if event.owner else "team"
+            goal = money(event.goal) if event.measure == "won_amount" else f"{event.goal:f}"
+            least = f" of at least {money(event.at_least)}" if event.at_least else ""
+            return (f"key result {plain(event.key)} of {event.period} for {who} ({plain(event.objective)}): "
+                    f"{event.measure.replace('_', ' ')}{least}, goal {goal}")
     return event.__struct_config__.tag  # type: ignore[no-any-return]

@@ -12,7 +12,8 @@ fields AS (  -- each line parsed once, into one column per field
         "amount": "DECIMAL(18,4)", "priority": "VARCHAR", "close_date": "DATE", "text": "VARCHAR",
         "due": "DATE", "period": "VARCHAR", "rate": "DECIMAL(7,6)", "lead_days": "INTEGER",
         "position": "INTEGER", "kind": "VARCHAR"}') AS f,
-        CASE WHEN j LIKE '{"type":"settings_changed"%' THEN j END AS settings_line
+        -- the whole line of the ledger-wide events Python folds back (queries/loading.py: resume_base)
+        CASE WHEN j LIKE '{"type":"settings_changed"%' OR j LIKE '{"type":"key_result_set"%' THEN j END AS settings_line
     FROM temp.chunk_json
 ),
 parsed AS MATERIALIZED (

@@ -11,7 +11,7 @@ CREATE TABLE IF NOT EXISTS ledger_events (
     own_day     DATE    NOT NULL,  -- the local date of the ts in its own offset (version 1's calendar)
     won_us      BIGINT,            -- for a split_part of a won deal: when the parent last entered a won stage
     won_day     DATE,              -- ... and that moment's local date, as `day`
-    settings    VARCHAR,           -- for a settings_changed: the settings it names, as JSON
+    settings    VARCHAR,           -- for a settings_changed or a key_result_set: its line, as JSON
     deal        VARCHAR,           -- the deal the row is about (the part, for a split_part)
     parent      VARCHAR,           -- for a split_part: the deal it was split from
     name        VARCHAR,
