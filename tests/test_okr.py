@@ -86,3 +86,30 @@ def test_a_quarter_with_no_key_result_says_how_to_set_one(write_ledger, capsys):
     path = write_ledger(*LEDGER)
     assert run(path, "okr", "2027-Q1") == 0
     assert "dealbook key-result 2027-Q1" in capsys.readouterr().out
+
+
+async def test_the_plan_screen_shows_the_quarters_key_results(tmp_path):
+    import datetime as dt
+    import shutil
+    from pathlib import Path
+
+    from tui.app import DealbookApp
+    from tui.plan.screen import PlanScreen
+
+    path = tmp_path / "sample.jsonl"
+    shutil.copy(Path(__file__).resolve().parents[1] / "sample_events.jsonl", path)
+    assert run(path, "key-result", "2026-Q4", "KR1", "--objective", "Win the delta", "--measure", "won-amount",
+               "--goal", "400k", "--ts", "2026-11-30T23:00:00+07:00") == 0
+    now = dt.datetime(2026, 11, 30, 23, 30, tzinfo=dt.timezone(dt.timedelta(hours=7)))
+    app = DealbookApp(path, now=now, watch=False, keymap_file=tmp_path / "no-keymap.toml")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("P")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = pilot.app.screen
+        assert isinstance(screen, PlanScreen)
+        shown = str(screen.query_one("#plan-activity").render())
+    # October 121,900 + November 141,900 of 400,000 (the CLI's figure, checked in the sample's tests)
+    assert "key results of 2026-Q4" in shown and "KR1 0.66 (Win the delta)" in shown

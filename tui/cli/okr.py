@@ -42,7 +42,9 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
                      help="what scores 1: an amount (won-amount: 300k) or a count (deals-won, new-accounts: 5)")
     sub.add_argument("--at-least", metavar="AMOUNT", help="deals-won: count only deals of at least this amount")
     sub.add_argument("--owner", metavar="O", help="one person's key result (default: the team's)")
-    sub.set_defaults(handler=run_set, ts=None, new_owner=True)
+    sub.add_argument("--ts", type=parse.timestamp,
+                     help="when it was set, RFC 3339 (default: now, in the ledger's time zone)")
+    sub.set_defaults(handler=run_set)
 
     report = subparsers.add_parser(
         "okr", parents=[parent], help="a quarter's objectives and key results, each scored 0 to 1 from the ledger",

@@ -28,6 +28,8 @@ class PlanOverview:
     target: Decimal | None  # the period's
     activity: Activity
     live: LiveOpportunities
+    quarter: str = ""  # the quarter of the period shown
+    key_results: tuple[Any, ...] = ()  # queries.okr.KeyResultScore of that quarter, for the view
 
 
 def plan_overview(store: Any, period: str, owner: str | None, as_of: dt.datetime) -> PlanOverview:
@@ -44,4 +46,10 @@ def plan_overview(store: Any, period: str, owner: str | None, as_of: dt.datetime
     closed = plan_inputs.closed_deals(store, as_of, lookback_months(today)[0])
     breakdown = activity(period, owner, today, first, last, needed, closed, (), plan_inputs.order_value(store))
     live = live_opportunities(plan_inputs.open_deals(store, as_of), plan_inputs.people(store), owner)
-    return PlanOverview(first.year, owner, months, target, breakdown, live)
+    from queries.okr import scores
+
+    quarter = f"{first.year:04d}-Q{(first.month - 1) // 3 + 1}"
+    results = store.key_results().values()
+    key_results = tuple(scores(results, plan_inputs.won_deals(store, as_of, dt.date(1, 1, 1)), quarter, owner)
+                        if any(r.period == quarter for r in results) else ())
+    return PlanOverview(first.year, owner, months, target, breakdown, live, quarter, key_results)

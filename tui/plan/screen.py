@@ -38,6 +38,12 @@ def activity_text(overview: PlanOverview, period: str) -> Text:
     text.append(f"{per_day} opportunities a day", style="bold")
     for why in a.missing:
         text.append(f"\nnote: {plain(why, 200)}", style="dim")
+    if overview.key_results:
+        text.append(f"\nkey results of {overview.quarter}: ", style="bold")
+        text.append("  ·  ".join(f"{plain(r.key, 12)} {r.score:.2f} ({plain(r.objective, 40)})"
+                                 for r in overview.key_results))
+    elif overview.quarter:
+        text.append(f"\nno key result for {overview.quarter} (`dealbook key-result`)", style="dim")
     return text
 
 
