@@ -14,7 +14,7 @@ from ledger import KeyResultSet
 from tui import parse
 from tui.cli.edits import _append
 from tui.cli.reports import _console, _line, _store, outcome, problems_json
-from tui.text import cell, money, plain
+from tui.text import money, plain
 
 MEASURES = {"won-amount": "won_amount", "deals-won": "deals_won", "new-accounts": "new_accounts"}
 SAID = {"won_amount": "amount won", "deals_won": "deals won", "new_accounts": "new accounts won"}
