@@ -41,6 +41,9 @@ def amount(text: str, decimal_mark: str | None = None) -> Decimal:
         if value is None:
             raise InputError(f"amount {text!r} is not a number with {decimal_mark!r} as the decimal mark")
     else:
+        if digits.count(",") == 1 and "." not in digits and readings[","] is not None:
+            # `4,5k` or `12,5`: a decimal comma, or a thousands comma typed loosely (the old reading: 45k, 125)
+            readings["."] = Decimal(digits.replace(",", ""))
         found = {v for v in readings.values() if v is not None}
         if not found:
             raise InputError(f"amount must be a number >= 0 such as 12500, 12.5k or 1.2m, not {text!r}")

@@ -117,6 +117,12 @@ def read_snapshot(path: Path, ledger_stages: list[str], crm: CrmMap | None = Non
     return snapshot
 
 
+def as_text(cell: str) -> str:
+    """A cell as the text it stands for: the apostrophe a spreadsheet-safe export puts before text that
+    starts like a formula (`'=HYPERLINK(...)`, `'+lan`: queries.export.inert) is taken off again."""
+    return cell[1:] if cell.startswith("'") and cell[1:2] in ("=", "+", "-", "@", "\t", "\r") else cell
+
+
 class _RowReader:
     def __init__(self, crm: CrmMap, where: dict[str, int], ledger_stages: list[str], mark: str | None,
                  order: str | None) -> None:
@@ -125,7 +131,7 @@ class _RowReader:
 
     def cell(self, cells_: list[str], name: str) -> str:
         i = self.where.get(name)
-        return cells_[i].strip() if i is not None and i < len(cells_) else ""
+        return as_text(cells_[i].strip()) if i is not None and i < len(cells_) else ""
 
     def record(self, row: int, cells_: list[str]) -> DealRecord:
         crm_id = self.cell(cells_, "id")
