@@ -164,13 +164,10 @@ def test_a_change_that_changes_nothing_writes_nothing_and_exits_0(team, capsys):
     assert team.read_bytes() == before
 
 
-@pytest.mark.xfail(strict=True, reason="a scenario committed a second time stops at its first event "
-                   "('commit stopped: ... nothing to do') and exits 1: queries/scenario_files.commit treats "
-                   "Unchanged as a refusal; issue 12 wants nothing written, said, and exit 0")
 def test_a_scenario_committed_twice_writes_nothing_the_second_time_and_exits_0(team, capsys, tmp_path):
     scenario = tmp_path / "scenario.jsonl"
     scenario.write_text('{"type":"priority_changed","deal":"D-1","priority":"should"}\n')
-    args = ["whatif", "--ledger", str(team), "--scenario", str(scenario), "--as-of", "2026-10-01", "--commit"]
+    args = ["whatif", "--ledger", str(team), "--scenario", str(scenario), "--commit"]
     code, _, err = cli(capsys, *args)
     assert code == 0, err
     once = team.read_bytes()
