@@ -12,7 +12,7 @@ from decimal import Decimal
 
 import msgspec
 
-from ledger import Appended, Conflict, Event, LedgerError, LedgerWriter, Problem, new_id, now
+from ledger import Appended, Conflict, Event, LedgerError, LedgerWriter, Problem, Unchanged, new_id, now
 from ledger import jsonscan
 from ledger.events import EVENT_TYPES, AnyEvent
 from ledger.problems import quote
@@ -123,6 +123,7 @@ class Committed:
     not_appended: list[Event] = field(default_factory=list)  # the refused event and every one after it
     refused: str | None = None
     conflict: bool = False
+    unchanged: list[str] = field(default_factory=list)  # why each event that would change nothing was skipped
 
     @property
     def complete(self) -> bool:
@@ -130,7 +131,10 @@ class Committed:
 
     def summary(self) -> str:
         done = ", ".join(f"line {a.line} ({label(a.event)})" for a in self.appended) or "none"
-        text = f"appended {len(self.appended)} of {len(self.appended) + len(self.not_appended)} event(s): {done}"
+        total = len(self.appended) + len(self.unchanged) + len(self.not_appended)
+        text = f"appended {len(self.appended)} of {total} event(s): {done}"
+        if self.unchanged:
+            text += f"; {len(self.unchanged)} would change nothing, not written ({'; '.join(self.unchanged)})"
         if self.refused is None:
             return text
         left = ", ".join(label(e) for e in self.not_appended)
@@ -142,8 +146,9 @@ def commit(ledger: str | os.PathLike[str], staged: Sequence[Staged], *, by: str 
            clock: Callable[[], dt.datetime] = now) -> Committed:
     """Append the scenario's events one by one, fresh ids, ts = now, each at the version the scenario saw.
 
-    The first refusal (a conflict: the deal changed since the scenario was built; or any rule) stops
-    the commit; what was appended before it stays, as every append does.
+    An event that would change nothing (the scenario was committed already) is skipped, as the board
+    skips one. The first refusal (a conflict: the deal changed since the scenario was built; or any
+    rule) stops the commit; what was appended before it stays, as every append does.
     """
     writer = LedgerWriter(ledger)
     result = Committed()
@@ -151,6 +156,8 @@ def commit(ledger: str | os.PathLike[str], staged: Sequence[Staged], *, by: str 
         event = msgspec.structs.replace(item.event, id=new_id(), ts=clock(), by=by or item.event.by)
         try:
             result.appended.append(writer.append(event, expect_version=item.expect_version))
+        except Unchanged as err:
+            result.unchanged.append(str(err))
         except (LedgerError, OSError) as err:  # a full disk or a read-only file stops the commit as a refusal does
             reason = f"cannot write {err.filename}: {err.strerror or err}" if isinstance(err, OSError) else str(err)
             result.refused, result.conflict = reason, isinstance(err, Conflict)

@@ -144,7 +144,7 @@ def run_whatif(args: argparse.Namespace) -> int:
                               "event": msgspec.to_builtins(a.event, builtin_types=(Decimal,))}
                              for a in committed.appended],
                 "not_appended": msgspec.to_builtins(committed.not_appended, builtin_types=(Decimal,)),
-                "refused": committed.refused,
+                "refused": committed.refused, "unchanged": committed.unchanged,
             }
         from queries.model import to_json
 
