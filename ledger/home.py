@@ -10,9 +10,11 @@ gap in `seq` leaves no gap in the line numbers).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 import time
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Protocol
 
@@ -83,6 +85,18 @@ class FileHome:
 
     def close(self) -> None:
         pass
+
+
+@contextlib.contextmanager
+def raw_lines(ledger: str | os.PathLike[str]) -> Iterator[Iterable[bytes]]:
+    """The ledger's lines as written, each with its newline: the file's bytes, or the table's rows in seq order."""
+    if is_url(ledger):
+        assert isinstance(ledger, str)
+        home = home_for(ledger)
+        yield (text.encode("utf-8", errors="surrogateescape") + b"\n" for _, text in home.rows_after(0))  # type: ignore[attr-defined]
+        return
+    with open(ledger, "rb") as f:
+        yield f
 
 
 _tables: dict[str, Home] = {}

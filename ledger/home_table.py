@@ -9,9 +9,10 @@ read by the file reader's code too (reader.read_bytes), so a table and a file ac
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import psycopg
+import psycopg.sql
 
 from ledger import postgres
 from ledger.events import Event, encode_event
@@ -85,6 +86,27 @@ class TableHome:
             except Offline:
                 self._drop()
                 raise
+
+    def iter_rows_after(self, seq: int, batch: int = postgres.READ_BATCH) -> Iterator[postgres.Row]:
+        """Every (seq, line) past `seq`, fetched `batch` at a time (the query cache's load of a large table)."""
+        with self._lock:
+            try:
+                yield from postgres.read_from(self.connection(), self.where.table, seq, batch)
+            except Offline:
+                self._drop()
+                raise
+
+    def id_at(self, seq: int) -> str | None:
+        """The id of the row at `seq` (None when there is none): proof that a cache's rows are this table's."""
+        with self._lock:
+            try:
+                row = self.connection().execute(
+                    psycopg.sql.SQL("SELECT id FROM {} WHERE seq = %s").format(psycopg.sql.Identifier(self.where.table)),
+                    (seq,)).fetchone()
+            except psycopg.OperationalError as err:
+                self._drop()
+                raise Offline(f"lost the connection to the ledger {self.name} ({err})") from err
+            return row[0] if row else None
 
     def read_from(self, position: int = 0, line: int = 1, state: LedgerState | None = None, *,
                   keep_events: bool = True) -> LedgerRead:
