@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Protocol
 
 from ledger.events import Event
-from ledger.problems import is_url
+from ledger.problems import Offline, is_url
 from ledger.reader import LedgerRead, read_ledger
 from ledger.state import LedgerState
 from ledger.writer import Appended, Clock, append_event
@@ -97,6 +97,51 @@ def raw_lines(ledger: str | os.PathLike[str]) -> Iterator[Iterable[bytes]]:
         return
     with open(ledger, "rb") as f:
         yield f
+
+
+def place(ledger: str | os.PathLike[str]) -> Path | str:
+    """A ledger as the layers above pass it: a postgresql:// URL as text (a Path would lose its `//`), else a Path."""
+    return ledger if is_url(ledger) else Path(ledger)  # type: ignore[return-value]
+
+
+class Watch:
+    """A thread waiting on a home for other writers' lines: `changes` grows at each wake-up (and when the
+    home goes away or comes back), `offline` says why the home cannot be reached, None while it can.
+
+    A wake-up only: the reader then catches up by position (an announcement missed while away included).
+    """
+
+    def __init__(self, home: Home, timeout: float = 0.5, retry: float = 1.0) -> None:
+        self.home, self.timeout, self.retry = home, timeout, retry
+        self.changes = 0
+        self.offline: str | None = None
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=f"watch {home}", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                woke = self.home.wait(self.timeout)
+            except Offline as err:
+                if self.offline is None:
+                    self.changes += 1
+                self.offline = str(err)
+                self._stop.wait(self.retry)
+                continue
+            except Exception as err:  # noqa: BLE001 - a watch never dies: it says why and tries again
+                self.offline = f"the watch of {self.home} failed: {err}"
+                self._stop.wait(self.retry)
+                continue
+            if self.offline is not None:  # back: whatever was appended meanwhile is read by position
+                self.offline = None
+                self.changes += 1
+            elif woke:
+                self.changes += 1
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=self.timeout + self.retry + 1)
 
 
 _tables: dict[str, Home] = {}
