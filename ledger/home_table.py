@@ -39,6 +39,15 @@ def fold_rows(name: str, rows: Sequence[postgres.Row], seq: int, line: int, stat
     return read
 
 
+def role(url: str) -> str | None:
+    """The role a table's URL connects as: its user, else PGUSER (None when neither names one)."""
+    import os
+
+    from psycopg.conninfo import conninfo_to_dict
+
+    return conninfo_to_dict(postgres.parse_url(url).conninfo).get("user") or os.environ.get("PGUSER") or None
+
+
 class TableHome:
     """One ledger table, for this process: a connection for reads and appends, one for LISTEN, and the fold."""
 

@@ -160,3 +160,10 @@ def test_two_cli_processes_on_one_table_lose_nothing(sample_table, tmp_path):
     assert len(after) == before + 40 and len(notes) == 40
     code = main(["--ledger", sample_table, "check"])
     assert code == 0
+
+
+def test_by_defaults_to_the_servers_role_on_a_table(sample_table, capsys):
+    assert main(["--ledger", sample_table, "note", "D-1225", "mine"]) == 0
+    assert '"by":"postgres"' in rows(sample_table)[-1].replace(" ", "")
+    assert main(["--ledger", sample_table, "--by", "lan", "note", "D-1225", "theirs"]) == 0
+    assert '"by":"lan"' in rows(sample_table)[-1].replace(" ", "")

@@ -48,6 +48,22 @@ def resolve_ledger(args: argparse.Namespace) -> None:
         args.ledger = fresh_copy()
     elif args.ledger is None:
         args.ledger = ledger_arg(os.environ.get(ENV_LEDGER) or _configured_ledger() or str(DEFAULT_LEDGER))
+    if is_url(args.ledger) and not getattr(args, "by", None):
+        args.by = _role(args.ledger)  # on a table, who writes is the server's role unless a name is configured
+
+
+def _role(url: str) -> str | None:
+    """The configured name, else the role the URL (or PGUSER) connects as."""
+    from tui import config
+
+    try:
+        if config.load().name:
+            return None  # default_by() gives it
+    except config.ConfigError:
+        return None
+    from ledger.home_table import role
+
+    return role(url)
 
 
 def _configured_ledger() -> str | None:
