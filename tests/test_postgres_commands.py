@@ -167,3 +167,12 @@ def test_by_defaults_to_the_servers_role_on_a_table(sample_table, capsys):
     assert '"by":"postgres"' in rows(sample_table)[-1].replace(" ", "")
     assert main(["--ledger", sample_table, "--by", "lan", "note", "D-1225", "theirs"]) == 0
     assert '"by":"lan"' in rows(sample_table)[-1].replace(" ", "")
+
+
+def test_a_whatif_committed_to_a_table_appends_its_events(sample_table, capsys):
+    before = len(rows(sample_table))
+    code, out, err = run(capsys, "--ledger", sample_table, "whatif", "--lose", "D-1225", "--commit")
+    assert code == 0, err
+    after = rows(sample_table)
+    assert len(after) == before + 1 and '"deal":"D-1225"' in after[-1].replace(" ", "")
+    assert '"stage":"lost"' in after[-1].replace(" ", "")
