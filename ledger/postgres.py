@@ -18,7 +18,7 @@ import msgspec
 import psycopg
 from psycopg import sql
 
-from ledger.problems import LedgerError, quote
+from ledger.problems import LedgerError, Offline, is_url, quote  # noqa: F401  (both named from here too)
 
 SCHEMES = ("postgresql", "postgres")
 TABLE_NAME = re.compile(r"[a-z_][a-z0-9_]{0,47}")  # 48 at most: the NOTIFY channel adds 9 (63 is the limit)
@@ -27,10 +27,6 @@ READ_BATCH = 5000
 
 Row = tuple[int, str]  # (seq, line)
 Check = Callable[[list[Row]], Sequence[str] | None]
-
-
-class Offline(LedgerError):
-    """The server cannot be reached (or the connection was lost); nothing was written."""
 
 
 @dataclass(frozen=True)
@@ -70,11 +66,6 @@ class _Head(msgspec.Struct):
 
 
 _head = msgspec.json.Decoder(_Head)
-
-
-def is_url(text: str) -> bool:
-    """Whether a --ledger value names a PostgreSQL table rather than a file."""
-    return urlsplit(str(text)).scheme in SCHEMES and "://" in str(text)
 
 
 def parse_url(url: str) -> Where:

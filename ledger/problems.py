@@ -53,5 +53,19 @@ class Unchanged(LedgerError):
     """The change would change nothing: nothing is written, and that is not a failure."""
 
 
+class Offline(LedgerError):
+    """The ledger's server cannot be reached (or the connection was lost); nothing was written."""
+
+
+def is_url(text: object) -> bool:
+    """Whether a --ledger value names a PostgreSQL table (postgresql://...) rather than a file.
+
+    Only a str can be one: a Path has lost the URL's `//`.
+    """
+    if not isinstance(text, str) or "://" not in text:
+        return False
+    return text.split("://", 1)[0].lower() in ("postgresql", "postgres")
+
+
 class Conflict(LedgerError):
     """The deal changed since the writer last saw it (optimistic concurrency)."""

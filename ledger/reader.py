@@ -12,7 +12,7 @@ import msgspec
 
 from ledger import jsonscan
 from ledger.events import EVENT_TYPES, Event, decode_event, decode_lines
-from ledger.problems import Problem, quote
+from ledger.problems import Problem, is_url, quote
 from ledger.state import LedgerState
 
 
@@ -54,6 +54,10 @@ def read_ledger(
     A missing file reads as an empty ledger. Problems never raise: they are collected.
     With keep_events=False only the fold is kept (checks and appends need no more).
     """
+    if isinstance(path, str) and is_url(path):  # a PostgreSQL table: `start_offset` is then a seq
+        from ledger.home import home_for
+
+        return home_for(path).read_from(start_offset, start_line, state, keep_events=keep_events)
     path = Path(path)
     try:
         with open(path, "rb") as f:

@@ -17,7 +17,7 @@ from ulid import ULID
 
 from ledger.calendar import MAX_AHEAD, UTC, zone
 from ledger.events import Event, encode_event
-from ledger.problems import Conflict, LedgerError, Unchanged
+from ledger.problems import Conflict, LedgerError, Unchanged, is_url
 from ledger.reader import LedgerRead, read_bytes, read_ledger, referenced, side_file
 from ledger.state import LedgerState
 
@@ -143,18 +143,7 @@ class LedgerWriter:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
             ledger = self._catch_up(fd, event, source)
-            refuse_broken(ledger)
-            if clock is not None:
-                moment = clock()
-                event = msgspec.structs.replace(event, ts=stamp_time(ledger.state, moment))
-                if too_far_ahead(event.ts, moment) is not None:
-                    raise LedgerError(
-                        f"refused: the ledger's last line is stamped {event.ts.isoformat()}, more than 5 minutes "
-                        f"past this machine's clock ({moment.isoformat()}), and nothing may be written before it; "
-                        "nothing was written. If that line is wrong, `dealbook salvage` writes a new ledger without it")
-            else:
-                event = _after_last(event, ledger)
-            _check(ledger, event, expect_version)
+            event = checked(ledger, event, expect_version, clock)
             set_aside = _set_aside_cut_tail(fd, self.path, ledger, self.ops)
             line = encode_event(event)
             _write_durably(fd, ledger.end_offset, line, self.ops)
@@ -296,6 +285,10 @@ def append_event(
     Given other `ops` (tests), a one-off writer is used. With a `clock`, the ts is stamped under the
     lock (LedgerWriter.append).
     """
+    if isinstance(path, str) and is_url(path):  # a PostgreSQL table (ledger/home_table.py): same rules, same answer
+        from ledger.home import home_for
+
+        return home_for(path).append(event, expect_version=expect_version, clock=clock)
     if ops is not SYSTEM:
         return LedgerWriter(path, ops, source).append(event, expect_version=expect_version, clock=clock)
     key = Path(os.path.abspath(path))
@@ -328,6 +321,29 @@ def refuse_broken(ledger: LedgerRead) -> None:
             f"{ledger.path} has {len(real)} problem(s), first {first.path}:{first.line}: {first.reason}; "
             f"nothing was written. Run `dealbook check --ledger {ledger.path}` and repair the file by hand."
         )
+
+
+def checked(ledger: LedgerRead, event: Event, expect_version: int | None, clock: Clock | None) -> Event:
+    """The event as it is to be written after the ledger read so far (every home's one set of rules), or raise.
+
+    A broken ledger takes no line; with a `clock` the ts is stamped (stamp_time) and refused when the
+    last line is more than 5 minutes ahead of it, without one a ts a moment behind the last line moves up
+    to it; then the ledger's rules, the deal's version (Conflict) and a change that changes nothing
+    (Unchanged). The file writer calls it under its lock, the table's inside append_lines' check.
+    """
+    refuse_broken(ledger)
+    if clock is not None:
+        moment = clock()
+        event = msgspec.structs.replace(event, ts=stamp_time(ledger.state, moment))
+        if too_far_ahead(event.ts, moment) is not None:
+            raise LedgerError(
+                f"refused: the ledger's last line is stamped {event.ts.isoformat()}, more than 5 minutes "
+                f"past this machine's clock ({moment.isoformat()}), and nothing may be written before it; "
+                "nothing was written. If that line is wrong, `dealbook salvage` writes a new ledger without it")
+    else:
+        event = _after_last(event, ledger)
+    _check(ledger, event, expect_version)
+    return event
 
 
 def _after_last(event: Event, ledger: LedgerRead) -> Event:

@@ -13,6 +13,7 @@ import duckdb
 import msgspec
 
 from ledger import read_ledger
+from ledger.home import raw_lines
 from ledger.money import tidy
 from queries.model import Changes, DealRow, Forecast, Replay
 
@@ -159,7 +160,7 @@ def log_rows(ledger: str | os.PathLike[str]) -> tuple[list[tuple], list[str]]:
     read = read_ledger(ledger, keep_events=False)
     refused = {p.line for p in read.problems}
     rows = []
-    with open(ledger, "rb") as f:
+    with raw_lines(ledger) as f:
         for number, raw in enumerate(f, start=1):
             if number in refused or number >= read.next_line:
                 continue

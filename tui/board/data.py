@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any, NamedTuple, Protocol
 
 from ledger.events import Event, StageChanged
-from ledger.problems import Conflict, LedgerError, Problem, Unchanged
+from ledger.home import Watch, home_for, place
+from ledger.problems import Conflict, LedgerError, Offline, Problem, Unchanged, is_url
 from ledger.stages import Stage
 from ledger.writer import append_event, stamp
 from queries.facts import LedgerFacts
@@ -138,7 +139,10 @@ class BoardData:
     """
 
     def __init__(self, path: Path, clock: Clock, by: str | None = None) -> None:
-        self.path = Path(path)
+        self.path = place(path)  # a table's postgresql:// URL stays text
+        # a table announces its new rows (LISTEN): a thread waits for them, and says when the server is away
+        self._watch = Watch(home_for(self.path)) if is_url(self.path) else None
+        self._offline: str | None = None  # why the last refresh could not reach the server
         self.clock = clock
         self.by = by
         self._lock = threading.Lock()  # loads: one engine refresh at a time
@@ -153,6 +157,8 @@ class BoardData:
         """Let go of the engine (its DuckDB connection and the cache file's lock)."""
         with self._lock:
             engine, self._engine = self._engine, None
+        if self._watch is not None:
+            self._watch.stop()
         if engine is not None and hasattr(engine, "close"):
             engine.close()
 
@@ -161,9 +167,28 @@ class BoardData:
     def _fresh_engine(self) -> Engine:
         if self._engine is None:
             self._engine = open_engine(self.path)
+            self._offline = None
         else:
-            self._engine.refresh()
+            try:
+                self._engine.refresh()
+            except Offline as err:  # the table's server is away: the board stays readable from its cache
+                self._offline = str(err)
+            else:
+                self._offline = None
         return self._engine
+
+    def signature(self) -> FileSignature:
+        """What tells the poller to reload: the file's inode, size and mtime; for a table, the watch's
+        wake-ups and whether the server is away."""
+        if self._watch is None:
+            return FileSignature.of(self.path)  # type: ignore[arg-type]
+        return FileSignature(0, self._watch.changes, int(self._watch.offline is not None))
+
+    def offline(self) -> str | None:
+        """Why the table's server cannot be reached now (None for a file, or a server that answers)."""
+        if self._watch is not None and self._watch.offline is not None:
+            return self._watch.offline
+        return self._offline
 
     def _moment(self) -> tuple[dt.datetime, str | None]:
         """Now, in the offset of the ledger's last line; never before that line."""
@@ -214,7 +239,7 @@ class BoardData:
 
     def _load(self, period: str | None, owner: str | None, scenario: tuple[Event, ...] | None = None) -> BoardView:
         generation = next(self._generations)  # taken before reading: a change carried meanwhile is newer
-        signature = FileSignature.of(self.path)
+        signature = self.signature()
         facts, problems, cut = LedgerFacts(), [], None
         forecast, error, whatif, scenario_error = None, None, None, None
         try:
@@ -228,6 +253,10 @@ class BoardData:
         self._see(facts.last_ts)
         as_of, clock_note = self._moment()
         notes = (clock_note,) if clock_note else ()
+        away = self.offline()
+        if away is not None:
+            notes = (f"offline: reconnecting. The board shows the ledger as last read; changes are refused until "
+                     f"the server is back ({plain(away, 200)})", *notes)
         settings: dict[str, Any] = {}
         if engine is not None and hasattr(engine, "settings"):
             with contextlib.suppress(Exception):  # settings only inform; the figures say their own errors
@@ -283,7 +312,7 @@ class BoardData:
                         parked[event.deal] = stage_of[event.deal]  # where `i` takes it back to
                     stage_of[event.deal] = event.stage
             self._shown = replace(view, forecast=forecast, as_of=forecast.as_of, parked_from=parked,
-                                  signature=FileSignature.of(self.path), generation=next(self._generations),
+                                  signature=self.signature(), generation=next(self._generations),
                                   provisional=True)
             return self._shown
 
@@ -292,6 +321,11 @@ class BoardData:
     def apply(self, changes: Sequence[Change]) -> WriteResult:
         """Append each change in turn (one event each); stop at the first refusal."""
         result = WriteResult()
+        away = self.offline()
+        if away is not None:
+            result.refused = (f"offline: reconnecting; nothing was written and nothing is queued: make the change "
+                              f"again once the server is back ({plain(away, 200)})")
+            return result
         with self._write_lock:
             for change in changes:
                 moment, _ = self._moment()
@@ -311,6 +345,11 @@ class BoardData:
                     continue
                 except Conflict as err:
                     result.refused, result.conflict = str(err), True
+                    break
+                except Offline as err:
+                    self._offline = str(err)
+                    result.refused = (f"offline: reconnecting; nothing was written and nothing is queued: make the "
+                                      f"change again once the server is back ({plain(err, 200)})")
                     break
                 except LedgerError as err:
                     result.refused = str(err)

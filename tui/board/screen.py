@@ -130,7 +130,7 @@ class BoardScreen(ScenarioKeys, ChangeKeys, Screen[None], inherit_bindings=False
         """Another process appended? Reload; cheap enough (one stat) to run every half second."""
         if self.view is None or self.writing:
             return
-        signature = FileSignature.of(self.data.path)
+        signature = self.data.signature()
         if signature != self.view.signature and signature != self.requested:
             self.requested = signature  # asked once per change, however long the read takes
             self.reload()

@@ -8,6 +8,8 @@ import stat
 import sys
 from pathlib import Path
 
+from ledger.problems import is_url
+
 DEFAULT_LEDGER = Path("dealbook.jsonl")
 ENV_LEDGER = "DEALBOOK_LEDGER"
 
@@ -20,13 +22,19 @@ def ledger_options(suppress_defaults: bool) -> argparse.ArgumentParser:
     """--ledger and --by, accepted before or after the command name."""
     default = argparse.SUPPRESS if suppress_defaults else None
     parser = argparse.ArgumentParser(add_help=False)
-    parser.add_argument("--ledger", type=Path, default=default, metavar="PATH",
-                        help=f"the ledger file (default: ${ENV_LEDGER}, else ./{DEFAULT_LEDGER})")
+    parser.add_argument("--ledger", type=ledger_arg, default=default, metavar="PATH|URL",
+                        help=f"the ledger file, or a team's table: postgresql://USER@HOST/DATABASE?table=NAME "
+                             f"(default: ${ENV_LEDGER}, else ./{DEFAULT_LEDGER})")
     parser.add_argument("--by", default=default, metavar="NAME", help="who records the change")
     parser.add_argument("--sample", action="store_true", default=False if default is None else default,
                         help="use a fresh copy of the bundled sample ledger (in $XDG_DATA_HOME/dealbook); "
                              "the repository's file is never changed")
     return parser
+
+
+def ledger_arg(text: str) -> Path | str:
+    """A --ledger value: a postgresql:// URL stays text (a Path would lose its `//`), anything else is a path."""
+    return text if is_url(text) else Path(text).expanduser()
 
 
 def resolve_ledger(args: argparse.Namespace) -> None:
@@ -39,7 +47,23 @@ def resolve_ledger(args: argparse.Namespace) -> None:
 
         args.ledger = fresh_copy()
     elif args.ledger is None:
-        args.ledger = Path(os.environ.get(ENV_LEDGER) or _configured_ledger() or DEFAULT_LEDGER).expanduser()
+        args.ledger = ledger_arg(os.environ.get(ENV_LEDGER) or _configured_ledger() or str(DEFAULT_LEDGER))
+    if is_url(args.ledger) and not getattr(args, "by", None):
+        args.by = _role(args.ledger)  # on a table, who writes is the server's role unless a name is configured
+
+
+def _role(url: str) -> str | None:
+    """The configured name, else the role the URL (or PGUSER) connects as."""
+    from tui import config
+
+    try:
+        if config.load().name:
+            return None  # default_by() gives it
+    except config.ConfigError:
+        return None
+    from ledger.home_table import role
+
+    return role(url)
 
 
 def _configured_ledger() -> str | None:
@@ -54,6 +78,8 @@ def _configured_ledger() -> str | None:
 def regular_ledger(path: Path) -> None:
     """Only a regular file (or a link to one) is a ledger: a device, a FIFO or a directory is refused
     before anything opens it (a FIFO would block a read, /dev/null would get a cache beside it)."""
+    if is_url(path):
+        return  # a table: its server says whether it is there (`dealbook init URL` creates it)
     try:
         mode = path.stat().st_mode
     except FileNotFoundError:
@@ -68,7 +94,9 @@ def regular_ledger(path: Path) -> None:
                            f"Pass --ledger PATH (or set ${ENV_LEDGER}) to the ledger's .jsonl file")
 
 
-def require_ledger(path: Path) -> None:
+def require_ledger(path: Path | str) -> None:
+    if is_url(path):
+        return  # the first read says when the table is missing, and names `dealbook init`
     if not path.exists():
         raise CommandError(
             f"no ledger at {path}: pass --ledger PATH, set ${ENV_LEDGER}, "

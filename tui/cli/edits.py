@@ -33,6 +33,7 @@ from ledger import (
     stamp,
 )
 from ledger.events import SETTINGS, STAGE_KINDS
+from ledger.problems import is_url
 from tui.cli.common import CommandError, require_ledger
 from tui.config import default_by
 from tui import parse
@@ -188,6 +189,9 @@ def _check_owner(ledger: Path, owner: str) -> None:
 
 
 def _known_owners(ledger: Path) -> set[str]:
+    if is_url(ledger):  # a table: its rows, read by the home (the writer reads them again under the lock)
+        state = read_ledger(ledger, keep_events=False).state
+        return state.owners | {owner for _, owner in state.targets if owner}
     try:
         large = os.stat(ledger).st_size >= SEED_FROM_CACHE_BYTES
     except OSError:

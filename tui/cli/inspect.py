@@ -6,6 +6,7 @@ import argparse
 
 import msgspec
 
+from ledger.problems import is_url
 from ledger import LedgerRead, Problem, encode_event, now, read_ledger, too_far_ahead
 from ledger.problems import quote
 from ledger.seal import seal_file, verify
@@ -50,6 +51,10 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_verify(args: argparse.Namespace) -> int:
+    if is_url(args.ledger):
+        from tui.cli.initdb import verify_table
+
+        return verify_table(args.ledger)
     require_ledger(args.ledger)
     result = verify(args.ledger)
     for finding in result.findings:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ledger import read_ledger
+from ledger.home import place
 from ledger.events import Event
 from queries.model import Changes, Forecast, Replay
 from queries.moments import end_of_day, month_of
@@ -54,7 +55,7 @@ class HistoryData:
     """The Store of one ledger, opened on first use and refreshed before each query; thread-safe."""
 
     def __init__(self, path: Path) -> None:
-        self.path = Path(path)
+        self.path = place(path)  # a table's URL stays text
         self._lock = threading.Lock()
         self._store: Any = None
 

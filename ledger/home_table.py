@@ -1,0 +1,191 @@
+"""A ledger in a PostgreSQL table as a home: appends checked by the writer's rules inside append_lines' lock.
+
+The home keeps the fold of the rows it has read (as the file writer keeps its fold), so an append
+reads only the rows other laptops added since: append_lines hands them to the check, which folds
+them and runs writer.checked, the very code that checks an append to a file. The rows' lines are
+read by the file reader's code too (reader.read_bytes), so a table and a file accept the same lines.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Sequence
+
+import psycopg
+import psycopg.sql
+
+from ledger import postgres
+from ledger.events import Event, encode_event
+from ledger.problems import LedgerError, Offline
+from ledger.reader import LedgerRead, read_bytes
+from ledger.state import LedgerState
+from ledger.writer import Appended, Clock, checked
+
+
+class TableName(str):
+    """The table's URL as messages show it (no password): what LedgerRead.path and problems name."""
+
+
+def fold_rows(name: str, rows: Sequence[postgres.Row], seq: int, line: int, state: LedgerState | None,
+              keep_events: bool = True) -> LedgerRead:
+    """The rows past `seq` (the start of line `line`) read as a file's lines are, folded into `state`.
+
+    end_offset is the last seq read (the position of the next read), next_line the next line's number.
+    """
+    buf = "".join(text + "\n" for _, text in rows).encode("utf-8", errors="surrogateescape")
+    read = read_bytes(TableName(name), buf, start_offset=0, start_line=line, state=state,  # type: ignore[arg-type]
+                      keep_events=keep_events)
+    read.end_offset = rows[-1][0] if rows else seq
+    return read
+
+
+def role(url: str) -> str | None:
+    """The role a table's URL connects as: its user, else PGUSER (None when neither names one)."""
+    import os
+
+    from psycopg.conninfo import conninfo_to_dict
+
+    return conninfo_to_dict(postgres.parse_url(url).conninfo).get("user") or os.environ.get("PGUSER") or None
+
+
+class TableHome:
+    """One ledger table, for this process: a connection for reads and appends, one for LISTEN, and the fold."""
+
+    def __init__(self, url: str) -> None:
+        self.where = postgres.parse_url(url)
+        self.name = str(self.where)
+        self._lock = threading.RLock()
+        self._conn: psycopg.Connection | None = None
+        self._listener: postgres.Listener | None = None
+        self._seen: LedgerRead | None = None  # the fold of every row read so far (appends only)
+
+    def __str__(self) -> str:
+        return self.name
+
+    def connection(self) -> psycopg.Connection:
+        """The home's connection, made again after a loss; Offline when the server cannot be reached."""
+        with self._lock:
+            if self._conn is None or self._conn.closed or self._conn.broken:
+                self._drop()
+                conn = postgres.connect(self.where)
+                try:
+                    postgres.require_table(conn, self.where)
+                except psycopg.OperationalError as err:
+                    conn.close()
+                    raise Offline(f"lost the connection to the ledger {self.name} ({err})") from err
+                except BaseException:
+                    conn.close()
+                    raise
+                self._conn = conn
+            return self._conn
+
+    def _drop(self) -> None:
+        if self._conn is not None:
+            try:
+                self._conn.close()
+            except psycopg.Error:
+                pass
+        self._conn = None
+
+    def rows_after(self, seq: int) -> list[postgres.Row]:
+        """Every (seq, line) past `seq`, in order; Offline when the connection is lost (made again next time)."""
+        with self._lock:
+            try:
+                return list(postgres.read_from(self.connection(), self.where.table, seq))
+            except Offline:
+                self._drop()
+                raise
+
+    def iter_rows_after(self, seq: int, batch: int = postgres.READ_BATCH) -> Iterator[postgres.Row]:
+        """Every (seq, line) past `seq`, fetched `batch` at a time (the query cache's load of a large table)."""
+        with self._lock:
+            try:
+                yield from postgres.read_from(self.connection(), self.where.table, seq, batch)
+            except Offline:
+                self._drop()
+                raise
+
+    def id_at(self, seq: int) -> str | None:
+        """The id of the row at `seq` (None when there is none): proof that a cache's rows are this table's."""
+        with self._lock:
+            try:
+                row = self.connection().execute(
+                    psycopg.sql.SQL("SELECT id FROM {} WHERE seq = %s").format(psycopg.sql.Identifier(self.where.table)),
+                    (seq,)).fetchone()
+            except psycopg.OperationalError as err:
+                self._drop()
+                raise Offline(f"lost the connection to the ledger {self.name} ({err})") from err
+            return row[0] if row else None
+
+    def read_from(self, position: int = 0, line: int = 1, state: LedgerState | None = None, *,
+                  keep_events: bool = True) -> LedgerRead:
+        return fold_rows(self.name, self.rows_after(position), position, line, state, keep_events)
+
+    def append(self, event: Event, *, expect_version: int | None = None, clock: Clock | None = None) -> Appended:
+        with self._lock:
+            conn = self.connection()
+            seen = self._seen or LedgerRead(path=TableName(self.name), keep_events=False)  # type: ignore[arg-type]
+            outcome: dict[str, object] = {}
+
+            def check(caught_up: list[postgres.Row]) -> list[str]:
+                more = fold_rows(self.name, caught_up, seen.end_offset, seen.next_line, seen.state, keep_events=False)
+                more.problems = [*seen.problems, *more.problems]
+                outcome["read"] = more  # other laptops' rows, committed: kept whatever this append becomes
+                final = checked(more, event, expect_version, clock)
+                outcome["event"] = final
+                return [encode_event(final).decode().rstrip("\n")]
+
+            try:
+                result = postgres.append_lines(conn, self.where.table, seen.end_offset,
+                                               [encode_event(event).decode().rstrip("\n")], check)
+            except Offline:
+                self._seen = None
+                self._drop()
+                raise
+            except LedgerError:
+                read = outcome.get("read")
+                self._seen = read if isinstance(read, LedgerRead) else None
+                raise
+            except BaseException:
+                self._seen = None
+                raise
+            if result.repeated:  # the line was there already (a retry after a lost answer): read it again
+                self._seen = None
+                read = self.read_from(0, 1, None, keep_events=False)
+                deal = read.state.deals.get(event.deal_id or "")
+                return Appended(event, read.state.ids.get(event.id, read.next_line - 1),
+                                deal.version if deal else None)
+            read = outcome["read"]
+            final = outcome["event"]
+            assert isinstance(read, LedgerRead) and isinstance(final, Event)
+            number = read.next_line
+            read.state.apply(final, number)
+            read.end_offset = result.seqs[-1]
+            read.next_line += 1
+            self._seen = read
+            deal = read.state.deals.get(final.deal_id or "")
+            return Appended(final, number, deal.version if deal else None)
+
+    def wait(self, timeout: float) -> bool:
+        """Whether another process appended within `timeout` (LISTEN); Offline when the connection is lost."""
+        try:
+            if self._listener is None:
+                self._listener = postgres.Listener(self.where)
+            return self._listener.wait(timeout) is not None
+        except Offline:
+            self._close_listener()
+            raise
+
+    def _close_listener(self) -> None:
+        if self._listener is not None:
+            try:
+                self._listener.close()
+            except psycopg.Error:
+                pass
+        self._listener = None
+
+    def close(self) -> None:
+        with self._lock:
+            self._drop()
+            self._seen = None
+        self._close_listener()

@@ -1,0 +1,141 @@
+"""The Store of a ledger table: its rows read by seq into a DuckDB cache kept on this laptop, only the new ones on reopen.
+
+The cache lives in $XDG_CACHE_HOME/dealbook/ (else ~/.cache/dealbook/), one file per server, database
+and table. It records the last seq it holds and that row's id: a reopen checks that the table still
+has that row (a table dropped and made again under the same name starts over), then reads the rows
+past it. The rows' lines are read by the file reader's code (ledger.home_table.fold_rows), so a
+table and a file load into the same rows.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+from itertools import islice
+from pathlib import Path
+
+import duckdb
+
+from ledger import LedgerState
+from ledger.home import home_for
+from ledger.home_table import TableHome, TableName, fold_rows
+from ledger.postgres import Where, parse_url
+from ledger.writer import Resumed
+from queries import cache, loading
+from queries.store import Store
+
+PIECE_ROWS = 100_000  # rows folded and committed at a time: a million events held at once weigh over 1 GB
+TABLE_KEY = "table_last"  # cache_meta: "seq id" of the last row the cache holds
+
+
+def cache_dir() -> Path:
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "dealbook"
+
+
+def cache_path_for_table(where: Where) -> Path:
+    """One cache per server, database and table (never per user: a laptop's reps share what they read)."""
+    from psycopg.conninfo import conninfo_to_dict
+
+    info = conninfo_to_dict(where.conninfo)
+    host = info.get("host") or os.environ.get("PGHOST") or "local"
+    port = info.get("port") or os.environ.get("PGPORT") or "5432"
+    dbname = info.get("dbname") or os.environ.get("PGDATABASE") or info.get("user") or os.environ.get("PGUSER") or ""
+    key = f"{host}:{port}/{dbname}/{where.table}"
+    return cache_dir() / f"{where.table}-{hashlib.sha256(key.encode()).hexdigest()[:16]}.duckdb"
+
+
+class TableStore(Store):
+    """A Store whose ledger is a PostgreSQL table (see the module's docstring); Offline when the server is away."""
+
+    def __init__(self, url: str, cache_file: Path | None) -> None:
+        self.url = url
+        self.where = parse_url(url)
+        super().__init__(TableName(str(self.where)), cache_file)  # type: ignore[arg-type]
+
+    @classmethod
+    def open_table(cls, url: str, *, cache: bool = True) -> TableStore:
+        where = parse_url(url)
+        path = cache_path_for_table(where) if cache else None
+        if path is not None:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError:
+                path = None
+        store = cls(url, path)
+        try:
+            return store._refreshed()
+        except duckdb.Error as err:
+            if store.cache_path is None:
+                raise
+            failure = err
+        with contextlib.suppress(OSError):  # only a cache: made again, else the table is read into memory
+            store._remove_cache_files()
+        store = cls(url, store.cache_path)
+        store.cache_note = f"the cache {store.cache_path} could not be read ({failure}): rebuilt"
+        try:
+            return store._refreshed()
+        except duckdb.Error as err:
+            store = cls(url, None)
+            store.cache_note = f"cannot use the cache {path} ({err}): working from memory"
+            return store._refreshed()
+
+    @property
+    def home(self) -> TableHome:
+        home = home_for(self.url)
+        assert isinstance(home, TableHome)
+        return home
+
+    def refresh(self) -> int:
+        """Add the rows past the last seq held; Offline (the cache untouched) when the server cannot be reached."""
+        with self._lock, self._con.cursor() as cur:
+            home = self.home
+            if self._coverage.covered and not self._proven:
+                held = cache.read_meta(cur).get(TABLE_KEY, "").split(" ", 1)
+                if len(held) != 2 or home.id_at(self._coverage.covered) != held[1]:
+                    self._rebuild(cur)  # another table under this name (dropped and made again): start over
+            self._proven = True
+            cov = self._coverage
+            rows = home.iter_rows_after(cov.covered)
+            added, first = 0, True
+            while piece := list(islice(rows, PIECE_ROWS)):
+                added += self._load_piece(cur, piece, first)
+                first = False
+            if first:  # nothing new
+                self._last = self._last_row(cur)
+                self._day_tz = self._resume_base(cur).tz
+            elif added > 50_000 and self.cache_path is not None:
+                cur.execute("CHECKPOINT")
+            self._tail_problems = []
+            return added
+
+    def _load_piece(self, cur: duckdb.DuckDBPyConnection, piece: list, first: bool) -> int:
+        cov = self._coverage
+        if first:
+            fresh = "".join(text + "\n" for _, text in piece).encode("utf-8", errors="surrogateescape")
+            self._state = self._resume_state(cur, fresh) if cov.covered else LedgerState()
+        state = self._state
+        read = fold_rows(self.path, piece, cov.covered, cov.next_line, state)
+        last_id = self.home.id_at(piece[-1][0]) or ""
+        new = cache.Coverage(covered=read.end_offset, next_line=read.next_line, problems=cov.problems + read.problems)
+        cur.begin()
+        try:
+            if state.tz != self._day_tz:  # a new time zone: every day is read again in it
+                self._redate(cur, state.tz)
+            if read.events:
+                loading.insert_chunk(cur, "ledger_events", loading.chunk_params(read.events, read.lines, state, state.tz))
+                loading.update_snapshot(cur)
+            cache.write_meta(cur, self._engine, new)
+            cur.execute("INSERT OR REPLACE INTO cache_meta VALUES (?, ?)", [TABLE_KEY, f"{piece[-1][0]} {last_id}"])
+            cur.commit()
+        except BaseException:
+            cur.rollback()
+            raise
+        self._coverage = new
+        self._day_tz = state.tz
+        self._last = self._last_row(cur)
+        return len(read.events)
+
+    def resume(self, ids: set[str], deals: set[str]) -> Resumed | None:
+        return None  # a table's writer (ledger.home_table.TableHome) keeps its own fold
+
