@@ -11,6 +11,7 @@ from rich.style import Style
 from rich.text import Text
 
 from queries.model import Forecast, ForecastDeal
+from tui.board.why import settled, slipped
 from tui.text import cell, money
 
 STALE_DAYS = 14
@@ -33,7 +34,7 @@ SORTS: tuple[tuple[str, SortKey | None], ...] = (
 # (key, label, width, right-aligned); the name column (width 0) takes what is left.
 COLUMNS = (("deal", "Deal", 8, False), ("name", "Name", 0, False), ("account", "Account", 16, False),
            ("owner", "Owner", 6, False), ("stage", "Stage", 11, False), ("amount", "Amount", 8, True),
-           ("value", "Est.value", 9, True), ("counts", "In", 3, False), ("close", "Close", 6, False),
+           ("value", "Est.value", 9, True), ("counts", "In", 3, False), ("close", "Close", 7, False),
            ("action", "Next action", 20, False), ("due", "Due", 7, False), ("big", "Big", 3, False),
            ("idle", "Idle", 5, True))
 MIN_NAME = 14
@@ -138,13 +139,16 @@ def _cells(d: ForecastDeal, today: dt.date, promote: bool, widths: Sequence[int]
         name.stylize(styles.won)
     overdue = d.due is not None and d.due < today and d.stage_kind == "open"
     stale = d.days_since_change >= STALE_DAYS and d.stage_kind == "open"
+    late = slipped(d, today)  # its close date passed while it is still open: the date needs updating
+    past = styles.muted if settled(d) else Style()  # a won or lost deal's close date and next action are history
     counts = "✓" if d.counts else ("won" if d.won_in_period else "·")
     return (
         cell(d.deal, width["deal"], style=muted), name, cell(d.account, width["account"], style=muted),
         cell(d.owner, width["owner"]), cell(d.stage, width["stage"], style=muted),
         Text(money(d.amount)), Text(money(d.estimated_value), style=muted), Text(counts),
-        Text(short_day(d.close_date)), cell(d.next_action, width["action"]),
-        Text(short_day(d.due) + ("!" if overdue else ""), style=styles.overdue if overdue else ""),
+        Text(short_day(d.close_date) + ("!" if late else ""), style=styles.overdue if late else past),
+        cell(d.next_action, width["action"], style=past),
+        Text(short_day(d.due) + ("!" if overdue else ""), style=styles.overdue if overdue else past),
         Text("★", style=styles.big) if d.big else Text(""),
         Text(f"{d.days_since_change}d" + ("!" if stale else ""), style=styles.stale if stale else ""),
     )
@@ -161,3 +165,13 @@ def line_of(cells: Sequence[Text], widths: Sequence[int]) -> Text:
         line.append_text(piece)
         line.append(" " * PADDING)
     return line
+
+
+def first_steps(has_target: bool, has_zone: bool, key: Callable[[str], str]) -> str:
+    """What an empty board says: which key starts what (keys as remapped)."""
+    steps = [f"{key('new-deal')} opens the first deal"]
+    if not has_target:
+        steps.append(f"{key('target')} sets this month's target")
+    if not has_zone:
+        steps.append(f"{key('ledger-settings')} the team's time zone and currency")
+    return "No deals yet: " + ", ".join(steps) + "; ? lists every key."

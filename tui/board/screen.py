@@ -25,7 +25,8 @@ from tui.board.header import BoardHeader
 from tui.board.keys import BOARD_KEYS, MOVES, binding, display_keys
 from tui.board.problems import ProblemsPanel
 from tui.board.promotions import PromotionsPanel, proposed
-from tui.board.rows import SORTS
+from tui.board.rows import SORTS, first_steps
+from tui.board.why import slipped
 from tui.text import plain
 from tui.whatif.keys import ScenarioKeys
 from tui.whatif.panel import ScenarioPanel
@@ -173,6 +174,8 @@ class BoardScreen(ScenarioKeys, ChangeKeys, Screen[None], inherit_bindings=False
         if self.fallback and self.fallback[0] == self.period:
             notes.insert(0, self.fallback[1])
         notes += list(self.startup_notes)
+        if view.forecast is not None and not view.forecast.deals and not view.read_only and view.scenario is None:
+            notes.append(first_steps(view.forecast.target is not None, bool(view.settings.get("tz")), self.key_of))
         if view.error:
             notes.append(view.error)
         widget = self.query_one("#notes", Static)
@@ -192,6 +195,9 @@ class BoardScreen(ScenarioKeys, ChangeKeys, Screen[None], inherit_bindings=False
         title = f"Deals · {table.shown_count} of {total} · sorted by {SORTS[self.sort][0]}"
         if self.needle:
             title += f" · filter: {plain(self.needle, 30)}"
+        late = sum(1 for d in view.forecast.deals if slipped(d, view.as_of.date())) if view.forecast else 0
+        if late:
+            title += f" · {late} slipped ({self.key_of('to-update')}: what to update)"
         table.border_title = Text(title)
 
     # -- looking around --------------------------------------------------------------------------
@@ -219,6 +225,30 @@ class BoardScreen(ScenarioKeys, ChangeKeys, Screen[None], inherit_bindings=False
         self.sort = (self.sort + 1) % len(SORTS)
         self._show_table()
         self.say(f"sorted by {SORTS[self.sort][0]} (within each priority)")
+
+    def action_deal_detail(self) -> None:
+        deal, view = self.table.selected, self.view
+        if deal is None or view is None or view.forecast is None:
+            self.say("no deal under the cursor")
+            return
+        from tui.board.detail import DealDetail
+
+        self.app.push_screen(DealDetail(deal, view.forecast, view.stages, self.today(), self.data.path, view.as_of))
+
+    def action_to_update(self) -> None:
+        view = self.view
+        if view is None or view.forecast is None:
+            return
+        from tui.board.to_update import ToUpdate
+
+        def go(deal_id: str | None) -> None:
+            if deal_id is None:
+                return
+            if deal_id not in {d.deal for d in self.table.shown}:
+                self.action_clear_search()  # a filter hides it: the whole board again
+            self.table.move_cursor(self.table.row_index(deal_id))
+
+        self.app.push_screen(ToUpdate(view.forecast.deals, self.today()), go)
 
     def action_search(self) -> None:
         search = self.query_one("#search", Input)
