@@ -153,12 +153,19 @@ async def test_won_lost_inactive_and_back(ledger: Path):
     app = make_app(ledger)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("w")
+        before = len(events(ledger))
+        await pilot.press("w")  # asked first: w and l sit beside j and k
+        await settle(pilot)
+        assert "Mark as WON: D-1" in app.screen.text
+        await pilot.press("n")
+        await settle(pilot)
+        assert len(events(ledger)) == before and "not marked won" in board(app).status_text
+        await pilot.press("w", "y")
         await settle(pilot)
         assert (last(ledger).deal, last(ledger).stage) == ("D-1", "won")
         assert "Won 5,000" in header(app) and "Progress 5,000" in header(app)
         select(app, "D-2")
-        await pilot.press("l")
+        await pilot.press("l", "enter")
         await settle(pilot)
         assert (last(ledger).deal, last(ledger).stage) == ("D-2", "lost")
         assert "D-2" not in board(app).query_one(DealsTable).deals

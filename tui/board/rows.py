@@ -31,6 +31,24 @@ SORTS: tuple[tuple[str, SortKey | None], ...] = (
     ("owner", lambda d: (d.owner.casefold(), d.deal)),
     ("stage", None),  # board order of the stages: needs the stage table
 )
+# Each sort's column on the table, and the words for its order and for the order reversed.
+SORT_COLUMNS = {"estimated value": "value", "amount": "amount", "close date": "close", "due date": "due",
+                "days since change": "idle", "name": "name", "account": "account", "owner": "owner", "stage": "stage"}
+_ORDERS = {"estimated value": ("largest first", "smallest first"), "amount": ("largest first", "smallest first"),
+           "close date": ("soonest first", "latest first"), "due date": ("soonest first", "latest first"),
+           "days since change": ("most idle first", "least idle first"), "stage": ("board order", "board order reversed")}
+
+
+def sort_words(sort: int, reverse: bool) -> str:
+    """`amount, largest first`: what the sort is and which way it runs."""
+    name = SORTS[sort][0]
+    words = _ORDERS.get(name, ("A to Z", "Z to A"))
+    return f"{name}, {words[reverse]}"
+
+
+def sort_of_column(column: str) -> int | None:
+    """The sort of a column of the table (a click on its header), or None for a column nothing sorts by."""
+    return next((i for i, (name, _) in enumerate(SORTS) if SORT_COLUMNS[name] == column), None)
 # (key, label, width, right-aligned); the name column (width 0) takes what is left.
 COLUMNS = (("deal", "Deal", 8, False), ("name", "Name", 0, False), ("account", "Account", 16, False),
            ("owner", "Owner", 6, False), ("stage", "Stage", 11, False), ("amount", "Amount", 8, True),
@@ -98,7 +116,7 @@ class Row:
 
 
 def build_rows(forecast: Forecast | None, today: dt.date, needle: str, sort: int, stage_rank: Mapping[str, int],
-               promotions: Sequence[str], widths: Sequence[int], styles: RowStyles) -> list[Row]:
+               promotions: Sequence[str], widths: Sequence[int], styles: RowStyles, reverse: bool = False) -> list[Row]:
     deals = forecast.deals if forecast else []
     if needle.strip():
         deals = [d for d in deals if matches(d, needle)]
@@ -114,15 +132,20 @@ def build_rows(forecast: Forecast | None, today: dt.date, needle: str, sort: int
     for priority, title in GROUPS:
         group = groups[priority]
         if key is not None:
-            group.sort(key=key)
+            group.sort(key=key, reverse=reverse)
+        elif reverse:
+            group.reverse()
         rows.append(_group_row(priority, title, group, styles))
         rows += [Row(d.deal, d, context, d.deal in promoted) for d in group]
     return rows
 
 
 def _group_row(priority: str, title: str, group: list[ForecastDeal], styles: RowStyles) -> Row:
+    """The group's heading; its Est.value is what counts (or was won) in the period, and its label says so."""
     value = sum(d.estimated_value for d in group if d.counts or d.won_in_period)
-    cells = {"name": Text(f"{title} · {len(group)}"), "amount": Text(money(sum(d.amount for d in group))),
+    every = sum(d.estimated_value for d in group)
+    label = f"{title} · {len(group)} deal(s) · counting or won: {money(value)} of {money(every)} est.value"
+    cells = {"name": Text(label), "amount": Text(money(sum(d.amount for d in group))),
              "value": Text(money(value))}
     texts = tuple(cells.get(key, Text()) for key, _, _, _ in COLUMNS)
     for text in texts:
@@ -154,10 +177,20 @@ def _cells(d: ForecastDeal, today: dt.date, promote: bool, widths: Sequence[int]
     )
 
 
-def line_of(cells: Sequence[Text], widths: Sequence[int]) -> Text:
-    """One table line: each cell cut or padded to its column, with a space each side."""
+def line_of(cells: Sequence[Text], widths: Sequence[int], spill: bool = False) -> Text:
+    """One table line: each cell cut or padded to its column, with a space each side. With `spill` (a
+    group's heading), a cell runs on over the empty cells after it."""
     line = Text(no_wrap=True, end="")
-    for text, width, (_, _, _, right) in zip(cells, widths, COLUMNS):
+    widths = list(widths)
+    skip = 0
+    for i, (text, width, (_, _, _, right)) in enumerate(zip(cells, widths, COLUMNS)):
+        if skip:
+            skip -= 1
+            continue
+        if spill and text.cell_len > width:
+            while i + skip + 1 < len(cells) and not cells[i + skip + 1].plain and width < text.cell_len:
+                skip += 1
+                width += widths[i + skip] + 2 * PADDING
         piece = text.copy()
         piece.truncate(width, overflow="ellipsis")
         piece.align("right" if right else "left", width)

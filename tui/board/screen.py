@@ -25,7 +25,7 @@ from tui.board.header import BoardHeader
 from tui.board.keys import BOARD_KEYS, MOVES, binding, display_keys
 from tui.board.problems import ProblemsPanel
 from tui.board.promotions import PromotionsPanel, proposed
-from tui.board.rows import SORTS, first_steps
+from tui.board.rows import SORTS, first_steps, sort_of_column, sort_words
 from tui.board.why import slipped
 from tui.text import plain
 from tui.whatif.keys import ScenarioKeys
@@ -72,6 +72,7 @@ class BoardScreen(ScenarioKeys, ChangeKeys, Screen[None], inherit_bindings=False
         self.owner: str | None = None
         self.needle = ""
         self.sort = 0
+        self.sort_reverse = False
         self.fallback: tuple[str, str] | None = None  # (period, note) while the fallback period is shown
         self.startup_notes = notes
         self.writing = False
@@ -190,9 +191,10 @@ class BoardScreen(ScenarioKeys, ChangeKeys, Screen[None], inherit_bindings=False
         stage_rank = {name: stage.position for name, stage in view.stages.items()}
         promotions = [d.deal for d in proposed(view.forecast)]
         table = self.table
-        table.show(view.forecast, view.as_of.date(), self.needle, self.sort, stage_rank, promotions)
+        table.show(view.forecast, view.as_of.date(), self.needle, self.sort, stage_rank, promotions,
+                   self.sort_reverse)
         total = len(view.forecast.deals) if view.forecast else 0
-        title = f"Deals · {table.shown_count} of {total} · sorted by {SORTS[self.sort][0]}"
+        title = f"Deals · {table.shown_count} of {total} · sorted by {sort_words(self.sort, self.sort_reverse)}"
         if self.needle:
             title += f" · filter: {plain(self.needle, 30)}"
         late = sum(1 for d in view.forecast.deals if slipped(d, view.as_of.date())) if view.forecast else 0
@@ -222,9 +224,26 @@ class BoardScreen(ScenarioKeys, ChangeKeys, Screen[None], inherit_bindings=False
         self.reload()
 
     def action_sort(self) -> None:
-        self.sort = (self.sort + 1) % len(SORTS)
+        self.sort, self.sort_reverse = (self.sort + 1) % len(SORTS), False
         self._show_table()
-        self.say(f"sorted by {SORTS[self.sort][0]} (within each priority)")
+        self.say(f"sorted by {sort_words(self.sort, False)} (within each priority); "
+                 f"{self.key_of('sort-reverse')} reverses, a click on a header sorts by it")
+
+    def action_sort_reverse(self) -> None:
+        self.sort_reverse = not self.sort_reverse
+        self._show_table()
+        self.say(f"sorted by {sort_words(self.sort, self.sort_reverse)} (within each priority)")
+
+    def on_deals_table_sort_asked(self, message: DealsTable.SortAsked) -> None:
+        sort = sort_of_column(message.column)
+        if sort is None:
+            self.say(f"nothing sorts by that column; {self.key_of('sort')} cycles the sorts")
+        elif sort == self.sort:
+            self.action_sort_reverse()
+        else:
+            self.sort, self.sort_reverse = sort, False
+            self._show_table()
+            self.say(f"sorted by {sort_words(sort, False)} (within each priority); a click again reverses")
 
     def action_deal_detail(self) -> None:
         deal, view = self.table.selected, self.view

@@ -1,0 +1,90 @@
+"""Reading the board: a group's subtotal says what it sums; the sort says its column and way, reverses, and a
+click on a header sorts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tui.board.deals_table import DealsTable, column_at, header_label
+from tui.board.rows import COLUMNS, PADDING, line_of, sort_of_column, sort_words, widths_for
+
+from test_board_app import SIZE, board, ledger, make_app, settle
+
+__all__ = ["ledger"]
+
+
+def amounts(table: DealsTable, priority: str) -> list[str]:
+    return [d.deal for d in table.shown if d.priority == priority]
+
+
+def test_sort_words_say_the_column_and_the_way():
+    assert sort_words(0, False) == "estimated value, largest first"
+    assert sort_words(2, True) == "close date, latest first"
+    assert sort_words(5, False) == "name, A to Z"
+    assert sort_of_column("amount") == 1 and sort_of_column("deal") is None
+
+
+def test_a_header_names_the_sorted_column_within_its_width():
+    assert header_label("amount", "Amount", 8, ("amount", False)) == "Amount▼"
+    assert header_label("value", "Est.value", 9, ("value", True)) == "Est.valu▲"
+    assert header_label("owner", "Owner", 6, ("value", True)) == "Owner"
+
+
+def test_a_click_finds_its_column_padding_included():
+    widths = widths_for(158)
+    starts, left = {}, 0
+    for (key, _, _, _), width in zip(COLUMNS, widths):
+        starts[key] = left
+        left += width + 2 * PADDING
+    assert column_at(starts["amount"], widths) == "amount"
+    assert column_at(starts["amount"] - 1, widths) == "stage"
+    assert column_at(left + 3, widths) is None
+
+
+def test_a_heading_runs_on_over_empty_cells_only():
+    from rich.text import Text
+
+    widths = widths_for(120)
+    cells = [Text() for _ in COLUMNS]
+    name = [k for k, _, _, _ in COLUMNS].index("name")
+    cells[name] = Text("MUST-HAVE · 3 deal(s) · counting or won: 3,000 of 9,000 est.value")
+    assert "3,000 of 9,000 est.value" in line_of(cells, widths, spill=True).plain
+    assert "3,000 of 9,000" not in line_of(cells, widths).plain  # a deal's line keeps to its column
+
+
+async def test_the_subtotal_says_what_it_sums(ledger: Path):
+    app = make_app(ledger)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = board(app).query_one(DealsTable)
+        heading = " ".join(t.plain for t in table.rows[0].cells)
+        # D-1 (must, quote, 5,000 x 60%) counts: 3,000 of the group's 3,000
+        assert "MUST-HAVE · 1 deal(s) · counting or won: 3,000 of 3,000 est.value" in heading
+        should = next(r for r in table.rows if r.key == "group:should")
+        # D-2 counts (7,200); D-6 (60k proposal, 24,000) and D-5 (parked, 0) do not
+        assert "counting or won: 7,200 of 31,200 est.value" in " ".join(t.plain for t in should.cells)
+
+
+async def test_sort_reverses_and_a_header_click_sorts(ledger: Path):
+    app = make_app(ledger)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = board(app)
+        table = screen.query_one(DealsTable)
+        assert amounts(table, "should") == ["D-6", "D-2", "D-5"]  # estimated value, largest first
+        await pilot.press("I")
+        assert amounts(table, "should") == ["D-5", "D-2", "D-6"]
+        assert "sorted by estimated value, smallest first" in str(table.border_title)
+        x = 0
+        for (key, _, _, _), width in zip(COLUMNS, table._widths):
+            if key == "owner":
+                break
+            x += width + 2 * PADDING
+        await pilot.click(DealsTable, offset=(x + 2, 1))  # the border, then the header row
+        await settle(pilot)
+        assert "sorted by owner, A to Z" in str(table.border_title)
+        assert [table.deals[d].owner for d in amounts(table, "should")] == ["lan", "marco", "marco"]
+        await pilot.click(DealsTable, offset=(x + 2, 1))
+        await settle(pilot)
+        assert "sorted by owner, Z to A" in str(table.border_title)
+        assert [table.deals[d].owner for d in amounts(table, "should")] == ["marco", "marco", "lan"]
