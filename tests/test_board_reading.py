@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual.widgets import Static
+
 from tui.board.deals_table import DealsTable, column_at, header_label
 from tui.board.rows import COLUMNS, PADDING, line_of, sort_of_column, sort_words, widths_for
 
@@ -88,3 +90,50 @@ async def test_sort_reverses_and_a_header_click_sorts(ledger: Path):
         await settle(pilot)
         assert "sorted by owner, Z to A" in str(table.border_title)
         assert [table.deals[d].owner for d in amounts(table, "should")] == ["marco", "marco", "lan"]
+
+
+async def test_a_split_keeps_the_parents_priority_close_date_and_next_action(ledger: Path):
+    from textual.widgets import Input, Select
+
+    from ledger import read_ledger
+    from test_board_app import select
+
+    app = make_app(ledger)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        before = len(read_ledger(ledger).events)
+        select(app, "D-1")  # must, quote 5k, next action "send the quote" due 5 Nov, no close date
+        await pilot.press("x")
+        await pilot.pause()
+        form = app.screen
+        assert [form.query_one(f"#priority-{n}", Select).value for n in (0, 1)] == ["must", "should"]
+        assert any("each tranche keeps the next action: send the quote" in str(s.render()) for s in form.query(Static))
+        form.query_one("#close-1", Input).value = "2026-11-20"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        written = read_ledger(ledger).events[before:]
+        assert [type(e).__name__ for e in written] == ["DealSplit", "NoteAdded", "NoteAdded"]
+        assert [(e.deal, e.text, str(e.due)) for e in written[1:]] == [
+            ("D-1-1", "send the quote", "2026-11-05"), ("D-1-2", "send the quote", "2026-11-05")]
+        deals = board(app).query_one(DealsTable).deals
+        assert deals["D-1-1"].next_action == "send the quote" and deals["D-1-2"].close_date.isoformat() == "2026-11-20"
+        assert deals["D-1-1"].close_date is None  # the parent had none; the field was left empty
+        assert "Progress 1,500" in board(app).query_one("#header").text  # 2,500 x 60%: the must tranche
+
+
+async def test_a_split_prefills_the_parents_close_date(tmp_path: Path):
+    from textual.widgets import Input
+
+    from test_board_app import deal, select
+
+    path = tmp_path / "ledger.jsonl"
+    path.write_text(deal(1, "D-9", "Nine", "lan", "quote", 8000, "could", close_date="2026-11-25") + "\n")
+    app = make_app(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        select(app, "D-9")
+        await pilot.press("x")
+        await pilot.pause()
+        form = app.screen
+        assert [form.query_one(f"#close-{n}", Input).value for n in (0, 1)] == ["2026-11-25", "2026-11-25"]
+        assert str(form.query_one("#priority-1").value) == "could"  # could stays could

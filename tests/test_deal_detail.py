@@ -145,3 +145,17 @@ async def test_an_empty_board_says_which_key_starts_what(tmp_path: Path):
         notes = board(app).notes_text
         assert "No deals yet: n opens the first deal, t sets this month's target" in notes
     assert read_ledger(path).events == []
+
+
+def test_a_tranche_timeline_starts_with_its_parents_events(small: Path):
+    from tui.history.data import HistoryData
+
+    data = HistoryData(small)
+    try:
+        timeline = data.timeline("D-2a", dt.datetime(2026, 11, 10, 12, tzinfo=TZ))
+    finally:
+        data.close()
+    whats = [entry.what for entry in timeline.entries]
+    assert len(whats) == 3 and whats[-1] == "next action: first tranche call"
+    assert timeline.entries[0].estimated_value == 7200  # the parent's, 9,000 x 80%, before the split
+    assert timeline.entries[1].estimated_value == 3200  # the tranche's, 4,000 x 80%, after it

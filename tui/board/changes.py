@@ -217,8 +217,9 @@ class ChangeKeys(_Base):
         taken = set(self.view.taken()) if self.view else set()
         self.ask_deal(
             lambda d: SplitForm(_title("Split", d), d.amount, actions.tranche_ids(d.deal, 2, taken),
-                                lambda n, deal_id=d.deal: actions.tranche_ids(deal_id, n, taken)),
-            lambda d, parts: actions.split(d, parts, taken))
+                                lambda n, deal_id=d.deal: actions.tranche_ids(deal_id, n, taken),
+                                d.priority, d.close_date, d.next_action),
+            lambda d, parts: actions.split_keeping_next_action(d, parts, taken))
 
     def action_new_deal(self) -> None:
         view = self.view
