@@ -147,7 +147,8 @@ class DealsTable(ScrollView, can_focus=True, inherit_bindings=False):
             if index == self.cursor_row:
                 cursor = self._style("cursor") if self.has_focus else self._style("cursor") + Style(dim=True)
                 strip = Strip(list(Segment.apply_style(list(strip), post_style=cursor)), strip.cell_length)
-        return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style)
+        return frozen_id(strip, scroll_x, width, self._widths[0] + 2 * PADDING).extend_cell_length(
+            width, self.rich_style)
 
     def _strip_of(self, line: Text, style: Style | None = None) -> Strip:
         segments = list(line.render(self.app.console))
@@ -221,11 +222,20 @@ class DealsTable(ScrollView, can_focus=True, inherit_bindings=False):
         if offset is None:
             return
         if offset.y == 0:
-            column = column_at(int(self.scroll_x) + offset.x, self._widths)
+            fixed = self._widths[0] + 2 * PADDING  # the id column stays in place (frozen_id)
+            column = column_at(offset.x if offset.x < fixed else int(self.scroll_x) + offset.x, self._widths)
             if column is not None:
                 self.post_message(self.SortAsked(column))
             return
         self.move_cursor(int(self.scroll_y) + offset.y - 1)
+
+
+def frozen_id(strip: Strip, scroll_x: int, width: int, fixed: int) -> Strip:
+    """The line as seen from scroll_x, its first column (the deal id) kept in place: scrolling right
+    never loses which deal a line is."""
+    if scroll_x <= 0 or width <= fixed:
+        return strip.crop(scroll_x, scroll_x + width)
+    return Strip.join([strip.crop(0, fixed), strip.crop(fixed + scroll_x, scroll_x + width)])
 
 
 def header_label(key: str, label: str, width: int, sorted_: tuple[str, bool]) -> str:

@@ -49,20 +49,25 @@ def sort_words(sort: int, reverse: bool) -> str:
 def sort_of_column(column: str) -> int | None:
     """The sort of a column of the table (a click on its header), or None for a column nothing sorts by."""
     return next((i for i, (name, _) in enumerate(SORTS) if SORT_COLUMNS[name] == column), None)
-# (key, label, width, right-aligned); the name column (width 0) takes what is left.
-COLUMNS = (("deal", "Deal", 8, False), ("name", "Name", 0, False), ("account", "Account", 16, False),
-           ("owner", "Owner", 6, False), ("stage", "Stage", 11, False), ("amount", "Amount", 8, True),
-           ("value", "Est.value", 9, True), ("counts", "In", 3, False), ("close", "Close", 7, False),
+# (key, label, width, right-aligned); the name column (width 0) takes what is left, up to NAME_MAX. The
+# figures come before the account, so that 80 columns show what a deal is worth and whether it counts.
+COLUMNS = (("deal", "Deal", 8, False), ("name", "Name", 0, False), ("amount", "Amount", 8, True),
+           ("value", "Est.value", 9, True), ("counts", "In", 3, False), ("stage", "Stage", 11, False),
+           ("owner", "Owner", 6, False), ("account", "Account", 16, False), ("close", "Close", 7, False),
            ("action", "Next action", 20, False), ("due", "Due", 7, False), ("big", "Big", 3, False),
            ("idle", "Idle", 5, True))
 MIN_NAME = 14
+NAME_MAX = 40  # past this, spare width goes to the account and the next action
 PADDING = 1  # spaces each side of a cell
 
 
 def widths_for(total: int) -> tuple[int, ...]:
     fixed = sum(width + 2 * PADDING for _, _, width, _ in COLUMNS if width) + 2 * PADDING
-    name = max(MIN_NAME, total - fixed)
-    return tuple(width or name for _, _, width, _ in COLUMNS)
+    spare = max(total - fixed, MIN_NAME)
+    name = min(spare, NAME_MAX)
+    more = spare - name
+    extra = {"account": more // 2, "action": more - more // 2}
+    return tuple(width + extra.get(key, 0) if width else name for key, _, width, _ in COLUMNS)
 
 
 def short_day(day: dt.date | None) -> str:
@@ -144,9 +149,9 @@ def _group_row(priority: str, title: str, group: list[ForecastDeal], styles: Row
     """The group's heading; its Est.value is what counts (or was won) in the period, and its label says so."""
     value = sum(d.estimated_value for d in group if d.counts or d.won_in_period)
     every = sum(d.estimated_value for d in group)
-    label = f"{title} · {len(group)} deal(s) · counting or won: {money(value)} of {money(every)} est.value"
-    cells = {"name": Text(label), "amount": Text(money(sum(d.amount for d in group))),
-             "value": Text(money(value))}
+    cells = {"name": Text(f"{title} · {len(group)}"), "amount": Text(money(sum(d.amount for d in group))),
+             "value": Text(money(value)),
+             "stage": Text(f"← Est.value counting or won: {money(value)} of {money(every)}")}
     texts = tuple(cells.get(key, Text()) for key, _, _, _ in COLUMNS)
     for text in texts:
         text.stylize(styles.group)
@@ -165,16 +170,18 @@ def _cells(d: ForecastDeal, today: dt.date, promote: bool, widths: Sequence[int]
     late = slipped(d, today)  # its close date passed while it is still open: the date needs updating
     past = styles.muted if settled(d) else Style()  # a won or lost deal's close date and next action are history
     counts = "✓" if d.counts else ("won" if d.won_in_period else "·")
-    return (
-        cell(d.deal, width["deal"], style=muted), name, cell(d.account, width["account"], style=muted),
-        cell(d.owner, width["owner"]), cell(d.stage, width["stage"], style=muted),
-        Text(money(d.amount)), Text(money(d.estimated_value), style=muted), Text(counts),
-        Text(short_day(d.close_date) + ("!" if late else ""), style=styles.overdue if late else past),
-        cell(d.next_action, width["action"], style=past),
-        Text(short_day(d.due) + ("!" if overdue else ""), style=styles.overdue if overdue else past),
-        Text("★", style=styles.big) if d.big else Text(""),
-        Text(f"{d.days_since_change}d" + ("!" if stale else ""), style=styles.stale if stale else ""),
-    )
+    cells = {
+        "deal": cell(d.deal, width["deal"], style=muted), "name": name,
+        "account": cell(d.account, width["account"], style=muted),
+        "owner": cell(d.owner, width["owner"]), "stage": cell(d.stage, width["stage"], style=muted),
+        "amount": Text(money(d.amount)), "value": Text(money(d.estimated_value), style=muted), "counts": Text(counts),
+        "close": Text(short_day(d.close_date) + ("!" if late else ""), style=styles.overdue if late else past),
+        "action": cell(d.next_action, width["action"], style=past),
+        "due": Text(short_day(d.due) + ("!" if overdue else ""), style=styles.overdue if overdue else past),
+        "big": Text("★", style=styles.big) if d.big else Text(""),
+        "idle": Text(f"{d.days_since_change}d" + ("!" if stale else ""), style=styles.stale if stale else ""),
+    }
+    return tuple(cells[key] for key, _, _, _ in COLUMNS)
 
 
 def line_of(cells: Sequence[Text], widths: Sequence[int], spill: bool = False) -> Text:

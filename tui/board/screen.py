@@ -22,7 +22,7 @@ from tui.board.changes import ChangeKeys
 from tui.board.data import Applied, BoardData, BoardView, FileSignature, WriteResult
 from tui.board.deals_table import DealsTable
 from tui.board.header import BoardHeader
-from tui.board.keys import BOARD_KEYS, MOVES, binding, display_keys
+from tui.board.keys import APP_KEYS, BOARD_KEYS, MOVES, binding, display_keys
 from tui.board.problems import ProblemsPanel
 from tui.board.promotions import PromotionsPanel, proposed
 from tui.board.rows import SORTS, first_steps, sort_of_column, sort_words
@@ -45,8 +45,9 @@ class BoardScreen(ScenarioKeys, ChangeKeys, Screen[None], inherit_bindings=False
     """One period's board, for the team or one owner; every change goes through a worker (or to a what-if)."""
 
     BINDINGS: ClassVar[list[Binding]] = [
-        binding(k)
-        for k in (*BOARD_KEYS, *(m for m in MOVES if m.id == "focus-next"))
+        binding(k)  # ? and q first: a narrow footer (80 columns) cuts its end, and these two must stay
+        for k in (*(a for a in APP_KEYS if a.id in ("help", "quit")), *BOARD_KEYS,
+                  *(m for m in MOVES if m.id == "focus-next"))
     ]
 
     class Loaded(Message):
