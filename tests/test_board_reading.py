@@ -137,3 +137,15 @@ async def test_a_split_prefills_the_parents_close_date(tmp_path: Path):
         form = app.screen
         assert [form.query_one(f"#close-{n}", Input).value for n in (0, 1)] == ["2026-11-25", "2026-11-25"]
         assert str(form.query_one("#priority-1").value) == "could"  # could stays could
+
+
+def test_scrolling_right_keeps_the_id_column_in_place():
+    from rich.segment import Segment
+    from textual.strip import Strip
+
+    from tui.board.deals_table import frozen_id
+
+    line = Strip([Segment("D-1 |name|amount|account")])
+    assert frozen_id(line, 0, 12, 5).text == "D-1 |name|am"
+    assert frozen_id(line, 5, 12, 5).text == "D-1 |amount|"  # 5 columns scrolled past, the id kept
+    assert frozen_id(line, 5, 4, 5).text == "name"  # narrower than the id column: a plain crop
