@@ -17,7 +17,7 @@ from test_board_app import NOW, SMALL, ledger
 from tui.board import actions
 from tui.board.actions import Refusal
 from tui.board.data import BoardData
-from tui.board.keys import ALL_KEYS, FORM_KEYS, KNOWN_IDS, keymap_path, load_keymap
+from tui.board.keys import ALL_KEYS, DETAIL_KEYS, FORM_KEYS, KNOWN_IDS, keymap_path, load_keymap
 
 __all__ = ["ledger"]
 
@@ -135,7 +135,7 @@ def test_keymap_file(tmp_path: Path):
     assert load_keymap(path)[0] == {} and "not applied" in load_keymap(path)[1][0]
     assert keymap_path({"DEALBOOK_KEYMAP": "/x/k.toml"}) == Path("/x/k.toml")
     assert keymap_path({"XDG_CONFIG_HOME": "/cfg"}) == Path("/cfg/dealbook/keymap.toml")
-    assert len(KNOWN_IDS) == len({k.id for k in ALL_KEYS}) + len(FORM_KEYS)
+    assert len(KNOWN_IDS) == len({k.id for k in ALL_KEYS}) + len(FORM_KEYS) + len(DETAIL_KEYS)  # no id twice
 
 
 def test_the_board_logic_loads_no_textual():

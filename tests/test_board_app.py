@@ -153,12 +153,19 @@ async def test_won_lost_inactive_and_back(ledger: Path):
     app = make_app(ledger)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("w")
+        before = len(events(ledger))
+        await pilot.press("w")  # asked first: w and l sit beside j and k
+        await settle(pilot)
+        assert "Mark as WON: D-1" in app.screen.text
+        await pilot.press("n")
+        await settle(pilot)
+        assert len(events(ledger)) == before and "not marked won" in board(app).status_text
+        await pilot.press("w", "y")
         await settle(pilot)
         assert (last(ledger).deal, last(ledger).stage) == ("D-1", "won")
         assert "Won 5,000" in header(app) and "Progress 5,000" in header(app)
         select(app, "D-2")
-        await pilot.press("l")
+        await pilot.press("l", "enter")
         await settle(pilot)
         assert (last(ledger).deal, last(ledger).stage) == ("D-2", "lost")
         assert "D-2" not in board(app).query_one(DealsTable).deals
@@ -278,11 +285,12 @@ async def test_split_into_tranches_cannot_be_undone(ledger: Path):
         await pilot.press("ctrl+s")
         await settle(pilot)
         split = last(ledger)
+        # the first tranche keeps the should-have's priority (progress does not jump), the rest one lower
         assert split.deal == "D-6" and [(p.deal, p.amount, p.priority) for p in split.parts] == [
-            ("D-6-1", 20000, "must"), ("D-6-2", 40000, "should")]
+            ("D-6-1", 20000, "should"), ("D-6-2", 40000, "could")]
         deals = board(app).query_one(DealsTable).deals
         assert "D-6" not in deals and {"D-6-1", "D-6-2"} <= set(deals)
-        assert "coverage 62%" in header(app)  # (5,000 + the 20,000 tranche, now must-have) / 40,000
+        assert "coverage 12%" in header(app)  # 5,000 / 40,000, as before the split
         before = ledger.read_bytes()
         await pilot.press("u")
         await settle(pilot)

@@ -55,3 +55,8 @@ def day(value: dt.date | dt.datetime | None) -> str:
     if isinstance(value, dt.datetime):
         return value.strftime("%Y-%m-%d %H:%M %z")
     return value.isoformat()
+
+
+def rate_text(rate: Decimal) -> str:
+    """A stage's rate as a percentage: 0.600000 as 60%, 0.125 as 12.5% (every digit, no trailing zeros)."""
+    return f"{(Decimal(rate) * 100).normalize():f}%"

@@ -153,6 +153,18 @@ def split(deal: ForecastDeal, parts: Sequence[SplitPart], taken: set[str]) -> Ch
     return Change(DealSplit, {"deal": deal.deal, "parts": list(parts)}, deal.version, Inverse(None, {}, impossible))
 
 
+def split_keeping_next_action(deal: ForecastDeal, parts: Sequence[SplitPart], taken: set[str]) -> list[Change]:
+    """The split, then the parent's next action (and due date) for each tranche: a part starts with none
+    (docs/forecast-rules.md), so the board writes one note_added per tranche, each at its version 1."""
+    changes = [split(deal, parts, taken)]
+    if deal.next_action:
+        for part in parts:
+            kept = f"{plain(part.deal)} keeps its parent's next action; change it with e"
+            changes.append(Change(NoteAdded, {"deal": part.deal, "text": deal.next_action, "due": deal.due}, 1,
+                                  Inverse(None, {}, kept)))
+    return changes
+
+
 def open_deal(fields: Mapping[str, Any], taken: set[str]) -> Change:
     deal = str(fields.get("deal", "")).strip()
     if not deal:

@@ -166,10 +166,29 @@ class ChangeKeys(_Base):
         self.on_deal(lambda d: actions.move_priority(d, step))
 
     def action_won(self) -> None:
-        self.on_deal(lambda d: actions.close_as(d, self.view.stages, "won"))
+        self.confirm_close("won")
 
     def action_lost(self) -> None:
-        self.on_deal(lambda d: actions.close_as(d, self.view.stages, "lost"))
+        self.confirm_close("lost")
+
+    def confirm_close(self, kind: str) -> None:
+        """w and l sit beside j and k: closing a deal for real (not in a scenario) is asked first."""
+        deal = self.table.selected
+        if self.scenario_events() is not None or deal is None or self.why_not() is not None:
+            self.on_deal(lambda d: actions.close_as(d, self.view.stages, kind))  # says why, or goes to the draft
+            return
+        from tui.whatif.confirm import ConfirmScreen
+
+        question = _title(f"Mark as {kind.upper()}:", deal)
+        question.append(f"\namount {money(deal.amount)}; one stage_changed is appended (u undoes it)")
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.on_deal(lambda d: actions.close_as(d, self.view.stages, kind))
+            else:
+                self.say(f"not marked {kind}; nothing was written")
+
+        self.app.push_screen(ConfirmScreen(question), answer)
 
     def action_inactive(self) -> None:
         self.on_deal(lambda d: actions.toggle_inactive(d, self.view.stages, self.view.parked_from.get(d.deal)))
@@ -198,8 +217,9 @@ class ChangeKeys(_Base):
         taken = set(self.view.taken()) if self.view else set()
         self.ask_deal(
             lambda d: SplitForm(_title("Split", d), d.amount, actions.tranche_ids(d.deal, 2, taken),
-                                lambda n, deal_id=d.deal: actions.tranche_ids(deal_id, n, taken)),
-            lambda d, parts: actions.split(d, parts, taken))
+                                lambda n, deal_id=d.deal: actions.tranche_ids(deal_id, n, taken),
+                                d.priority, d.close_date, d.next_action),
+            lambda d, parts: actions.split_keeping_next_action(d, parts, taken))
 
     def action_new_deal(self) -> None:
         view = self.view

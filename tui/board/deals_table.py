@@ -12,12 +12,13 @@ from rich.text import Text
 from textual import events
 from textual.binding import Binding
 from textual.geometry import Size
+from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from queries.model import Forecast, ForecastDeal
 from tui.board.keys import MOVES, binding
-from tui.board.rows import COLUMNS, PADDING, Row, RowStyles, build_rows, line_of, widths_for
+from tui.board.rows import COLUMNS, PADDING, SORT_COLUMNS, SORTS, Row, RowStyles, build_rows, line_of, widths_for
 
 
 class DealsTable(ScrollView, can_focus=True, inherit_bindings=False):
@@ -41,6 +42,7 @@ class DealsTable(ScrollView, can_focus=True, inherit_bindings=False):
         self._deal_strips: dict[tuple[ForecastDeal, bool], Strip] = {}
         self._drawn_with: tuple | None = None  # the widths, day and styles those lines were drawn with
         self._deals: dict[str, ForecastDeal] | None = None
+        self._sorted: tuple[str, bool] = ("value", False)  # the sorted column, and reversed or not
 
     # -- what it shows ---------------------------------------------------------------------------
 
@@ -73,9 +75,17 @@ class DealsTable(ScrollView, can_focus=True, inherit_bindings=False):
     def cells_of(self, deal_id: str) -> tuple[Text, ...]:
         return self.rows[self.row_index(deal_id)].cells
 
+    class SortAsked(Message):
+        """A click on a column's header: sort by it (again: the other way)."""
+
+        def __init__(self, column: str) -> None:
+            super().__init__()
+            self.column = column
+
     def show(self, forecast: Forecast | None, today: dt.date, needle: str, sort: int,
-             stage_rank: dict[str, int], promotions: Sequence[str]) -> None:
+             stage_rank: dict[str, int], promotions: Sequence[str], reverse: bool = False) -> None:
         self._args = (forecast, today, needle, sort, stage_rank, promotions)
+        self._sorted = (SORT_COLUMNS[SORTS[sort][0]], reverse)
         self._rebuild()
 
     def _rebuild(self) -> None:
@@ -84,7 +94,7 @@ class DealsTable(ScrollView, can_focus=True, inherit_bindings=False):
         keep = self.selected.deal if self.selected else None
         self._widths = widths_for(max(self.size.width - 2, 0))  # the vertical scrollbar
         styles = RowStyles(**{name: self._style(name) for name in RowStyles.__dataclass_fields__})
-        self.rows = build_rows(*self._args, widths=self._widths, styles=styles)
+        self.rows = build_rows(*self._args, widths=self._widths, styles=styles, reverse=self._sorted[1])
         self._deals = None
         self._strips.clear()
         drawn_with = (self._widths, self._args[1], styles)
@@ -118,7 +128,8 @@ class DealsTable(ScrollView, can_focus=True, inherit_bindings=False):
         scroll_x, scroll_y = self.scroll_offset
         width = self.size.width
         if y == 0:
-            labels = [Text(label) for _, label, _, _ in COLUMNS]
+            labels = [Text(header_label(key, label, width, self._sorted))
+                      for (key, label, _, _), width in zip(COLUMNS, self._widths)]
             strip = self._strip_of(line_of(labels, self._widths), self._style("header"))
         else:
             index = scroll_y + y - 1
@@ -128,7 +139,7 @@ class DealsTable(ScrollView, can_focus=True, inherit_bindings=False):
             if row.deal is None:
                 strip = self._strips.get(index)
                 if strip is None:
-                    strip = self._strips[index] = self._strip_of(line_of(row.cells, self._widths))
+                    strip = self._strips[index] = self._strip_of(line_of(row.cells, self._widths, spill=True))
             else:
                 strip = self._deal_strips.get((row.deal, row.promote))
                 if strip is None:
@@ -136,7 +147,8 @@ class DealsTable(ScrollView, can_focus=True, inherit_bindings=False):
             if index == self.cursor_row:
                 cursor = self._style("cursor") if self.has_focus else self._style("cursor") + Style(dim=True)
                 strip = Strip(list(Segment.apply_style(list(strip), post_style=cursor)), strip.cell_length)
-        return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style)
+        return frozen_id(strip, scroll_x, width, self._widths[0] + 2 * PADDING).extend_cell_length(
+            width, self.rich_style)
 
     def _strip_of(self, line: Text, style: Style | None = None) -> Strip:
         segments = list(line.render(self.app.console))
@@ -207,5 +219,38 @@ class DealsTable(ScrollView, can_focus=True, inherit_bindings=False):
 
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
-        if offset is not None and offset.y >= 1:  # not the header row
-            self.move_cursor(int(self.scroll_y) + offset.y - 1)
+        if offset is None:
+            return
+        if offset.y == 0:
+            fixed = self._widths[0] + 2 * PADDING  # the id column stays in place (frozen_id)
+            column = column_at(offset.x if offset.x < fixed else int(self.scroll_x) + offset.x, self._widths)
+            if column is not None:
+                self.post_message(self.SortAsked(column))
+            return
+        self.move_cursor(int(self.scroll_y) + offset.y - 1)
+
+
+def frozen_id(strip: Strip, scroll_x: int, width: int, fixed: int) -> Strip:
+    """The line as seen from scroll_x, its first column (the deal id) kept in place: scrolling right
+    never loses which deal a line is."""
+    if scroll_x <= 0 or width <= fixed:
+        return strip.crop(scroll_x, scroll_x + width)
+    return Strip.join([strip.crop(0, fixed), strip.crop(fixed + scroll_x, scroll_x + width)])
+
+
+def header_label(key: str, label: str, width: int, sorted_: tuple[str, bool]) -> str:
+    """A column's header, with ▼ (or ▲ reversed) on the sorted one, kept within the column."""
+    if key != sorted_[0]:
+        return label
+    arrow = "▲" if sorted_[1] else "▼"
+    return label + arrow if len(label) < width else label[: width - 1] + arrow
+
+
+def column_at(x: int, widths: Sequence[int]) -> str | None:
+    """The key of the column under a line's x (padding included)."""
+    left = 0
+    for (key, _, _, _), width in zip(COLUMNS, widths):
+        left += width + 2 * PADDING
+        if x < left:
+            return key
+    return None

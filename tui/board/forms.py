@@ -176,19 +176,31 @@ class NewDealForm(Form[dict[str, Any]]):
         return {k: v for k, v in fields.items() if v is not None}
 
 
+def tranche_priority(parent: str, n: int) -> str:
+    """The first tranche keeps the parent's priority (its part of progress stays as it was); the others
+    start one step lower (a must-have's rest is a back-up, should-have)."""
+    if n == 0:
+        return parent
+    return PRIORITIES[min(PRIORITIES.index(parent) + 1, len(PRIORITIES) - 1)]
+
+
 class SplitForm(Form[list[SplitPart]]):
     """A big deal broken into tranches, each with its own amount, priority and optional close date."""
 
     BINDINGS: ClassVar[list[Binding]] = _bindings("form-cancel", "form-save", "form-add-tranche")
 
-    def __init__(self, title: Text, amount: Decimal, ids: Sequence[str], next_ids: Callable[[int], list[str]]) -> None:
+    def __init__(self, title: Text, amount: Decimal, ids: Sequence[str], next_ids: Callable[[int], list[str]],
+                 priority: str = "must", close_date: dt.date | None = None, next_action: str | None = None) -> None:
         super().__init__()
         self.title_text, self.amount, self.ids, self.next_ids = title, amount, list(ids), next_ids
+        self.priority, self.close_date, self.next_action = priority, close_date, next_action
         self.rows = 0
 
     def fields(self) -> ComposeResult:
-        yield Static(Text("tranche id, amount, priority, close date (optional)   ctrl+n: add a tranche",
-                          style="dim"))
+        hint = "tranche id, amount, priority, close date (empty: none)   ctrl+n: add a tranche"
+        if self.next_action:
+            hint += f"\neach tranche keeps the next action: {plain(self.next_action, 60)}"
+        yield Static(Text(hint, style="dim"))
         with VerticalScroll(id="tranches"):
             for deal_id in self.ids:
                 yield self._tranche(deal_id, self.amount / len(self.ids))
@@ -200,8 +212,10 @@ class SplitForm(Form[list[SplitPart]]):
         return Horizontal(
             _input(deal_id, id=f"id-{n}", classes="tranche-id"),
             _input(f"{amount:.0f}", id=f"amount-{n}", classes="tranche-amount"),
-            _select(PRIORITIES, value="must" if n == 0 else "should", id=f"priority-{n}", classes="tranche-priority"),
-            _input(id=f"close-{n}", placeholder="YYYY-MM-DD", classes="tranche-close"),
+            _select(PRIORITIES, value=tranche_priority(self.priority, n), id=f"priority-{n}",
+                    classes="tranche-priority"),
+            _input(self.close_date.isoformat() if self.close_date else "", id=f"close-{n}", placeholder="YYYY-MM-DD",
+                   classes="tranche-close"),
             classes="tranche",
         )
 

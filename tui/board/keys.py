@@ -54,8 +54,13 @@ VIEWS = (
     BoardKey("period-size", "y", "period_size", "Month, quarter or year (cycles; targets roll up)", "view"),
     BoardKey("search", "slash", "search", "Filter by name, account, owner or stage", "view", "Filter"),
     BoardKey("clear-search", "escape", "clear_search", "Clear the filter", "view"),
-    BoardKey("sort", "s", "sort", "Sort by the next column (cycles)", "view", "Sort"),
+    BoardKey("sort", "s", "sort", "Sort by the next column (cycles; a click on a header sorts by it)", "view", "Sort"),
+    BoardKey("sort-reverse", "I", "sort_reverse", "Reverse the sort (invert)", "view"),
     BoardKey("reload", "r", "reload", "Reload the ledger", "view"),
+    BoardKey("to-update", "U", "to_update", "What to update: slipped deals first, overdue next actions, idle deals",
+             "view"),
+    BoardKey("deal-detail", "enter", "deal_detail", "The deal's detail: why it counts or not, its events, the stages",
+             "view", "Detail"),
 )
 WHATIF = (  # the scenario keys act in scenario mode; the banner lists them there
     BoardKey("whatif", "W", "whatif", "What-if scenario: start one, or leave it", "whatif", "What-if"),
@@ -91,7 +96,12 @@ FORM_KEYS = (
     BoardKey("confirm-yes", "y,enter", "yes", "Yes", "form", "Yes"),
     BoardKey("confirm-no", "n,escape", "no", "No", "form", "No"),
 )
-KNOWN_IDS = frozenset(k.id for k in ALL_KEYS + FORM_KEYS)
+DETAIL_KEYS = (
+    BoardKey("detail-close", "escape,enter,q", "dismiss", "Back to the board", "form", "Back"),
+    BoardKey("detail-down", "down,j", "scroll_down", "Scroll down", "move"),
+    BoardKey("detail-up", "up,k", "scroll_up", "Scroll up", "move"),
+)
+KNOWN_IDS = frozenset(k.id for k in ALL_KEYS + FORM_KEYS + DETAIL_KEYS)
 
 
 def keymap_path(env: Mapping[str, str] = os.environ) -> Path:

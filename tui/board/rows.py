@@ -11,6 +11,7 @@ from rich.style import Style
 from rich.text import Text
 
 from queries.model import Forecast, ForecastDeal
+from tui.board.why import settled, slipped
 from tui.text import cell, money
 
 STALE_DAYS = 14
@@ -30,20 +31,43 @@ SORTS: tuple[tuple[str, SortKey | None], ...] = (
     ("owner", lambda d: (d.owner.casefold(), d.deal)),
     ("stage", None),  # board order of the stages: needs the stage table
 )
-# (key, label, width, right-aligned); the name column (width 0) takes what is left.
-COLUMNS = (("deal", "Deal", 8, False), ("name", "Name", 0, False), ("account", "Account", 16, False),
-           ("owner", "Owner", 6, False), ("stage", "Stage", 11, False), ("amount", "Amount", 8, True),
-           ("value", "Est.value", 9, True), ("counts", "In", 3, False), ("close", "Close", 6, False),
+# Each sort's column on the table, and the words for its order and for the order reversed.
+SORT_COLUMNS = {"estimated value": "value", "amount": "amount", "close date": "close", "due date": "due",
+                "days since change": "idle", "name": "name", "account": "account", "owner": "owner", "stage": "stage"}
+_ORDERS = {"estimated value": ("largest first", "smallest first"), "amount": ("largest first", "smallest first"),
+           "close date": ("soonest first", "latest first"), "due date": ("soonest first", "latest first"),
+           "days since change": ("most idle first", "least idle first"), "stage": ("board order", "board order reversed")}
+
+
+def sort_words(sort: int, reverse: bool) -> str:
+    """`amount, largest first`: what the sort is and which way it runs."""
+    name = SORTS[sort][0]
+    words = _ORDERS.get(name, ("A to Z", "Z to A"))
+    return f"{name}, {words[reverse]}"
+
+
+def sort_of_column(column: str) -> int | None:
+    """The sort of a column of the table (a click on its header), or None for a column nothing sorts by."""
+    return next((i for i, (name, _) in enumerate(SORTS) if SORT_COLUMNS[name] == column), None)
+# (key, label, width, right-aligned); the name column (width 0) takes what is left, up to NAME_MAX. The
+# figures come before the account, so that 80 columns show what a deal is worth and whether it counts.
+COLUMNS = (("deal", "Deal", 8, False), ("name", "Name", 0, False), ("amount", "Amount", 8, True),
+           ("value", "Est.value", 9, True), ("counts", "In", 3, False), ("stage", "Stage", 11, False),
+           ("owner", "Owner", 6, False), ("account", "Account", 16, False), ("close", "Close", 7, False),
            ("action", "Next action", 20, False), ("due", "Due", 7, False), ("big", "Big", 3, False),
            ("idle", "Idle", 5, True))
 MIN_NAME = 14
+NAME_MAX = 40  # past this, spare width goes to the account and the next action
 PADDING = 1  # spaces each side of a cell
 
 
 def widths_for(total: int) -> tuple[int, ...]:
     fixed = sum(width + 2 * PADDING for _, _, width, _ in COLUMNS if width) + 2 * PADDING
-    name = max(MIN_NAME, total - fixed)
-    return tuple(width or name for _, _, width, _ in COLUMNS)
+    spare = max(total - fixed, MIN_NAME)
+    name = min(spare, NAME_MAX)
+    more = spare - name
+    extra = {"account": more // 2, "action": more - more // 2}
+    return tuple(width + extra.get(key, 0) if width else name for key, _, width, _ in COLUMNS)
 
 
 def short_day(day: dt.date | None) -> str:
@@ -97,7 +121,7 @@ class Row:
 
 
 def build_rows(forecast: Forecast | None, today: dt.date, needle: str, sort: int, stage_rank: Mapping[str, int],
-               promotions: Sequence[str], widths: Sequence[int], styles: RowStyles) -> list[Row]:
+               promotions: Sequence[str], widths: Sequence[int], styles: RowStyles, reverse: bool = False) -> list[Row]:
     deals = forecast.deals if forecast else []
     if needle.strip():
         deals = [d for d in deals if matches(d, needle)]
@@ -113,16 +137,21 @@ def build_rows(forecast: Forecast | None, today: dt.date, needle: str, sort: int
     for priority, title in GROUPS:
         group = groups[priority]
         if key is not None:
-            group.sort(key=key)
+            group.sort(key=key, reverse=reverse)
+        elif reverse:
+            group.reverse()
         rows.append(_group_row(priority, title, group, styles))
         rows += [Row(d.deal, d, context, d.deal in promoted) for d in group]
     return rows
 
 
 def _group_row(priority: str, title: str, group: list[ForecastDeal], styles: RowStyles) -> Row:
+    """The group's heading; its Est.value is what counts (or was won) in the period, and its label says so."""
     value = sum(d.estimated_value for d in group if d.counts or d.won_in_period)
+    every = sum(d.estimated_value for d in group)
     cells = {"name": Text(f"{title} · {len(group)}"), "amount": Text(money(sum(d.amount for d in group))),
-             "value": Text(money(value))}
+             "value": Text(money(value)),
+             "stage": Text(f"← Est.value counting or won: {money(value)} of {money(every)}")}
     texts = tuple(cells.get(key, Text()) for key, _, _, _ in COLUMNS)
     for text in texts:
         text.stylize(styles.group)
@@ -138,22 +167,37 @@ def _cells(d: ForecastDeal, today: dt.date, promote: bool, widths: Sequence[int]
         name.stylize(styles.won)
     overdue = d.due is not None and d.due < today and d.stage_kind == "open"
     stale = d.days_since_change >= STALE_DAYS and d.stage_kind == "open"
+    late = slipped(d, today)  # its close date passed while it is still open: the date needs updating
+    past = styles.muted if settled(d) else Style()  # a won or lost deal's close date and next action are history
     counts = "✓" if d.counts else ("won" if d.won_in_period else "·")
-    return (
-        cell(d.deal, width["deal"], style=muted), name, cell(d.account, width["account"], style=muted),
-        cell(d.owner, width["owner"]), cell(d.stage, width["stage"], style=muted),
-        Text(money(d.amount)), Text(money(d.estimated_value), style=muted), Text(counts),
-        Text(short_day(d.close_date)), cell(d.next_action, width["action"]),
-        Text(short_day(d.due) + ("!" if overdue else ""), style=styles.overdue if overdue else ""),
-        Text("★", style=styles.big) if d.big else Text(""),
-        Text(f"{d.days_since_change}d" + ("!" if stale else ""), style=styles.stale if stale else ""),
-    )
+    cells = {
+        "deal": cell(d.deal, width["deal"], style=muted), "name": name,
+        "account": cell(d.account, width["account"], style=muted),
+        "owner": cell(d.owner, width["owner"]), "stage": cell(d.stage, width["stage"], style=muted),
+        "amount": Text(money(d.amount)), "value": Text(money(d.estimated_value), style=muted), "counts": Text(counts),
+        "close": Text(short_day(d.close_date) + ("!" if late else ""), style=styles.overdue if late else past),
+        "action": cell(d.next_action, width["action"], style=past),
+        "due": Text(short_day(d.due) + ("!" if overdue else ""), style=styles.overdue if overdue else past),
+        "big": Text("★", style=styles.big) if d.big else Text(""),
+        "idle": Text(f"{d.days_since_change}d" + ("!" if stale else ""), style=styles.stale if stale else ""),
+    }
+    return tuple(cells[key] for key, _, _, _ in COLUMNS)
 
 
-def line_of(cells: Sequence[Text], widths: Sequence[int]) -> Text:
-    """One table line: each cell cut or padded to its column, with a space each side."""
+def line_of(cells: Sequence[Text], widths: Sequence[int], spill: bool = False) -> Text:
+    """One table line: each cell cut or padded to its column, with a space each side. With `spill` (a
+    group's heading), a cell runs on over the empty cells after it."""
     line = Text(no_wrap=True, end="")
-    for text, width, (_, _, _, right) in zip(cells, widths, COLUMNS):
+    widths = list(widths)
+    skip = 0
+    for i, (text, width, (_, _, _, right)) in enumerate(zip(cells, widths, COLUMNS)):
+        if skip:
+            skip -= 1
+            continue
+        if spill and text.cell_len > width:
+            while i + skip + 1 < len(cells) and not cells[i + skip + 1].plain and width < text.cell_len:
+                skip += 1
+                width += widths[i + skip] + 2 * PADDING
         piece = text.copy()
         piece.truncate(width, overflow="ellipsis")
         piece.align("right" if right else "left", width)
@@ -161,3 +205,13 @@ def line_of(cells: Sequence[Text], widths: Sequence[int]) -> Text:
         line.append_text(piece)
         line.append(" " * PADDING)
     return line
+
+
+def first_steps(has_target: bool, has_zone: bool, key: Callable[[str], str]) -> str:
+    """What an empty board says: which key starts what (keys as remapped)."""
+    steps = [f"{key('new-deal')} opens the first deal"]
+    if not has_target:
+        steps.append(f"{key('target')} sets this month's target")
+    if not has_zone:
+        steps.append(f"{key('ledger-settings')} the team's time zone and currency")
+    return "No deals yet: " + ", ".join(steps) + "; ? lists every key."

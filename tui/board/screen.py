@@ -23,10 +23,11 @@ from tui.board.changes import ChangeKeys
 from tui.board.data import Applied, BoardData, BoardView, FileSignature, WriteResult
 from tui.board.deals_table import DealsTable
 from tui.board.header import BoardHeader
-from tui.board.keys import BOARD_KEYS, MOVES, binding, display_keys
+from tui.board.keys import APP_KEYS, BOARD_KEYS, MOVES, binding, display_keys
 from tui.board.problems import ProblemsPanel
 from tui.board.promotions import PromotionsPanel, proposed
-from tui.board.rows import SORTS
+from tui.board.rows import SORTS, first_steps, sort_of_column, sort_words
+from tui.board.why import slipped
 from tui.text import plain
 from tui.whatif.keys import ScenarioKeys
 from tui.whatif.panel import ScenarioPanel
@@ -39,8 +40,9 @@ class BoardScreen(ScenarioKeys, ChangeKeys, Screen[None], inherit_bindings=False
     """One period's board, for the team or one owner; every change goes through a worker (or to a what-if)."""
 
     BINDINGS: ClassVar[list[Binding]] = [
-        binding(k)
-        for k in (*BOARD_KEYS, *(m for m in MOVES if m.id == "focus-next"))
+        binding(k)  # ? and q first: a narrow footer (80 columns) cuts its end, and these two must stay
+        for k in (*(a for a in APP_KEYS if a.id in ("help", "quit")), *BOARD_KEYS,
+                  *(m for m in MOVES if m.id == "focus-next"))
     ]
 
     class Loaded(Message):
@@ -66,6 +68,7 @@ class BoardScreen(ScenarioKeys, ChangeKeys, Screen[None], inherit_bindings=False
         self.owner: str | None = None
         self.needle = ""
         self.sort = 0
+        self.sort_reverse = False
         self.fallback: tuple[str, str] | None = None  # (period, note) while the fallback period is shown
         self.startup_notes = notes
         self.writing = False
@@ -168,6 +171,8 @@ class BoardScreen(ScenarioKeys, ChangeKeys, Screen[None], inherit_bindings=False
         if self.fallback and self.fallback[0] == self.period:
             notes.insert(0, self.fallback[1])
         notes += list(self.startup_notes)
+        if view.forecast is not None and not view.forecast.deals and not view.read_only and view.scenario is None:
+            notes.append(first_steps(view.forecast.target is not None, bool(view.settings.get("tz")), self.key_of))
         if view.error:
             notes.append(view.error)
         widget = self.query_one("#notes", Static)
@@ -182,11 +187,15 @@ class BoardScreen(ScenarioKeys, ChangeKeys, Screen[None], inherit_bindings=False
         stage_rank = {name: stage.position for name, stage in view.stages.items()}
         promotions = [d.deal for d in proposed(view.forecast)]
         table = self.table
-        table.show(view.forecast, view.as_of.date(), self.needle, self.sort, stage_rank, promotions)
+        table.show(view.forecast, view.as_of.date(), self.needle, self.sort, stage_rank, promotions,
+                   self.sort_reverse)
         total = len(view.forecast.deals) if view.forecast else 0
-        title = f"Deals · {table.shown_count} of {total} · sorted by {SORTS[self.sort][0]}"
+        title = f"Deals · {table.shown_count} of {total} · sorted by {sort_words(self.sort, self.sort_reverse)}"
         if self.needle:
             title += f" · filter: {plain(self.needle, 30)}"
+        late = sum(1 for d in view.forecast.deals if slipped(d, view.as_of.date())) if view.forecast else 0
+        if late:
+            title += f" · {late} slipped ({self.key_of('to-update')}: what to update)"
         table.border_title = Text(title)
 
     # -- looking around --------------------------------------------------------------------------
@@ -220,9 +229,50 @@ class BoardScreen(ScenarioKeys, ChangeKeys, Screen[None], inherit_bindings=False
         self.reload()
 
     def action_sort(self) -> None:
-        self.sort = (self.sort + 1) % len(SORTS)
+        self.sort, self.sort_reverse = (self.sort + 1) % len(SORTS), False
         self._show_table()
-        self.say(f"sorted by {SORTS[self.sort][0]} (within each priority)")
+        self.say(f"sorted by {sort_words(self.sort, False)} (within each priority); "
+                 f"{self.key_of('sort-reverse')} reverses, a click on a header sorts by it")
+
+    def action_sort_reverse(self) -> None:
+        self.sort_reverse = not self.sort_reverse
+        self._show_table()
+        self.say(f"sorted by {sort_words(self.sort, self.sort_reverse)} (within each priority)")
+
+    def on_deals_table_sort_asked(self, message: DealsTable.SortAsked) -> None:
+        sort = sort_of_column(message.column)
+        if sort is None:
+            self.say(f"nothing sorts by that column; {self.key_of('sort')} cycles the sorts")
+        elif sort == self.sort:
+            self.action_sort_reverse()
+        else:
+            self.sort, self.sort_reverse = sort, False
+            self._show_table()
+            self.say(f"sorted by {sort_words(sort, False)} (within each priority); a click again reverses")
+
+    def action_deal_detail(self) -> None:
+        deal, view = self.table.selected, self.view
+        if deal is None or view is None or view.forecast is None:
+            self.say("no deal under the cursor")
+            return
+        from tui.board.detail import DealDetail
+
+        self.app.push_screen(DealDetail(deal, view.forecast, view.stages, self.today(), self.data.path, view.as_of))
+
+    def action_to_update(self) -> None:
+        view = self.view
+        if view is None or view.forecast is None:
+            return
+        from tui.board.to_update import ToUpdate
+
+        def go(deal_id: str | None) -> None:
+            if deal_id is None:
+                return
+            if deal_id not in {d.deal for d in self.table.shown}:
+                self.action_clear_search()  # a filter hides it: the whole board again
+            self.table.move_cursor(self.table.row_index(deal_id))
+
+        self.app.push_screen(ToUpdate(view.forecast.deals, self.today()), go)
 
     def action_search(self) -> None:
         search = self.query_one("#search", Input)

@@ -1,21 +1,34 @@
-"""`dealbook init URL` and `dealbook copy FILE URL`: a team's ledger in a PostgreSQL table."""
+"""`dealbook init FILE|URL` and `dealbook copy FILE URL`: a new ledger, as a file or a PostgreSQL table."""
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
 
+from tui.cli import initfile
 from tui.cli.common import CommandError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     init = subparsers.add_parser(
-        "init", help="create a ledger table on a PostgreSQL server",
-        description="Create the ledger table named by the URL (postgresql://USER@HOST/DATABASE?table=NAME) "
-                    "and the triggers that refuse any change or removal of its rows. Connection settings as "
-                    "libpq reads them: the URL, ~/.pgpass, PGPASSWORD, sslmode. Nothing happens to a table "
-                    "that is already a ledger.")
-    init.add_argument("url", metavar="URL")
+        "init", help="start a new ledger: a file (time zone, currency, stages, target) or a PostgreSQL table",
+        description="FILE: a new ledger file, starting with the team's time zone, currency, stages and a first "
+                    "target; what the options leave out is asked when run in a terminal (else left unset). "
+                    "An existing non-empty file is refused. URL (postgresql://USER@HOST/DATABASE?table=NAME): "
+                    "create the ledger table and the triggers that refuse any change or removal of its rows; "
+                    "connection settings as libpq reads them (the URL, ~/.pgpass, PGPASSWORD, sslmode); "
+                    "nothing happens to a table that is already a ledger.")
+    init.add_argument("target", metavar="FILE|URL", help="the new ledger file (.jsonl), or a postgresql:// URL")
+    init.add_argument("--tz", type=initfile.time_zone, metavar="ZONE",
+                      help="the team's IANA time zone, such as Asia/Ho_Chi_Minh (every day is read in it)")
+    init.add_argument("--currency", type=initfile.currency, metavar="CODE", help="ISO 4217 code, such as USD")
+    init.add_argument("--stage", action="append", dest="stage_specs", metavar="NAME:RATE:LEAD_DAYS[:KIND]",
+                      help="a stage of the team's own, repeated in board order (positions 1, 2, ...), such as "
+                           "demo:0.3:25; kind open (default), won, lost or inactive. Without it, the method's stages")
+    init.add_argument("--target", dest="target_amount", metavar="[PERIOD:]AMOUNT",
+                      help="a first target: 60k for this month, or 2026-12:60k")
+    init.add_argument("--no-input", action="store_true", help="ask nothing, even in a terminal")
+    init.add_argument("--by", metavar="NAME", default=argparse.SUPPRESS, help="who records the first lines (default: your name in the config)")
     init.set_defaults(handler=run_init)
     copy = subparsers.add_parser(
         "copy", help="copy a ledger file into a ledger table, line for line",
@@ -35,13 +48,23 @@ def _postgres():
 
 
 def run_init(args: argparse.Namespace) -> int:
+    args.stages = initfile.stages_of(args.stage_specs) if args.stage_specs else None
+    if not _looks_like_url(args.target):
+        return initfile.run(args)
+    if args.tz or args.currency or args.stages or args.target_amount:
+        raise CommandError("--tz, --currency, --stage and --target start a ledger file; a PostgreSQL table gets "
+                           "them once the command line writes to tables (nothing was created)")
     postgres, _ = _postgres()
-    where = postgres.parse_url(args.url)
-    if postgres.init(args.url):
+    where = postgres.parse_url(args.target)
+    if postgres.init(args.target):
         print(f"created the ledger table {where.table} at {where}")
     else:
         print(f"{where} is already a ledger table; nothing changed")
     return 0
+
+
+def _looks_like_url(text: str) -> bool:
+    return text.split("://", 1)[0] in ("postgres", "postgresql") and "://" in text
 
 
 def run_copy(args: argparse.Namespace) -> int:

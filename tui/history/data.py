@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ledger import read_ledger
 from ledger.home import place
 from ledger.events import Event
 from queries.model import Changes, Forecast, Replay
@@ -91,11 +90,14 @@ class HistoryData:
 
     def timeline(self, deal: str, until: dt.datetime) -> Timeline:
         """Every event of the deal known at `until`, each with the deal's estimated value just after it."""
+        from tui.board.why import deal_history
+
         store = self.store()
-        events = [e for e in read_ledger(self.path).events if about(e, deal) and e.ts <= until]
+        events = deal_history(self.path, deal, until)  # a tranche's starts with its parent's, up to the split
         entries = []
         for event in events:
             forecast = store.forecast(period=month_of(event.ts.date()), as_of=event.ts)
-            value = next((d.estimated_value for d in forecast.deals if d.deal == deal), Decimal(0))
+            shown = deal if about(event, deal) else event.deal_id  # before the split: the parent's value
+            value = next((d.estimated_value for d in forecast.deals if d.deal == shown), Decimal(0))
             entries.append(TimelineEntry(event.ts, event.by or "", describe(event), value))
         return Timeline(deal, tuple(entries))
