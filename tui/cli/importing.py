@@ -9,7 +9,8 @@ from pathlib import Path
 
 import msgspec
 
-from ledger import DealOpened, Event, LedgerError, append_event, new_id, now, read_ledger
+from ledger import DealOpened, Event, LedgerError, new_id, now, read_ledger
+from ledger.writer import append_events
 from ledger.writer import refuse_broken
 from tui.cli.common import CommandError
 from tui.describe import describe
@@ -66,23 +67,19 @@ def run_import(args: argparse.Namespace) -> int:
     if state.last_ts is not None and events and state.last_ts - events[0].ts > CLOCK_SLACK:
         raise CommandError(f"the ledger's last line is stamped {state.last_ts.isoformat()}, later than this "
                            "machine's clock; nothing was imported. Check the clock")
-    first = last = None
-    appended = 0
+    items = []  # every event with the version its deal will be at: checked and written at once
+    for planned in plan.deals:
+        version = planned.version
+        for planned_event in planned.events:
+            event = _stamped_now(planned_event)
+            items.append((event, None if isinstance(event, DealOpened) else version))
+            version += 1
     try:
-        for planned in plan.deals:
-            version = planned.version
-            for planned_event in planned.events:
-                event = _stamped_now(planned_event)
-                expect = None if isinstance(event, DealOpened) else version
-                done = append_event(args.ledger, event, expect_version=expect, clock=now)  # in the ledger's zone
-                version = done.deal_version or version + 1
-                first = first or done.line
-                last = done.line
-                appended += 1
+        done = append_events(args.ledger, items, clock=now)  # one lock, one write, one fsync; in the ledger's zone
     except LedgerError as err:
-        where = f" (lines {first}-{last})" if first else ""
-        raise CommandError(f"{err}\nthe import stopped after {appended} of {len(events)} event(s){where}; run the "
-                           "same import again: it appends only what still differs") from None
+        raise CommandError(f"{err}\nnothing was imported; run the same import again once that is fixed") from None
+    appended = len(done)
+    first, last = (done[0].line, done[-1].line) if done else (None, None)
     if appended:
         print(f"appended {appended} event(s), lines {first}-{last} of {args.ledger}")
     else:
