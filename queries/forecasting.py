@@ -10,6 +10,7 @@ import msgspec
 
 from queries import sqlfiles
 from queries.model import DealRow, Forecast, ForecastDeal, ratio
+from queries.odds_of import with_odds
 from queries.moments import days_left, epoch_us, month_of, months_in, period_bounds
 
 # the SQL hands lists of rows over as JSON: msgspec builds the structs far faster than Python loops
@@ -39,12 +40,12 @@ def forecast(cur: duckdb.DuckDBPyConnection, period: str, as_of: dt.datetime, ow
     # the shares from the exact figures, in Python, as the carried forecast (instant.py) computes them
     chance, coverage = ratio(progress, target), ratio(covered, target)
     first, last = period_bounds(period)
-    return Forecast(
+    return with_odds(Forecast(
         period=period, as_of=as_of, owner=owner, target=target, won=won, progress=progress, needed=needed,
         chance=chance, on_track=on_track, coverage=coverage, deals=_deals.decode(deals),
         promotions=promotions, big_at=threshold,
         period_start=first, period_end=last, days_left=days_left(period, as_of.date()),
-    )
+    ))
 
 
 def pipeline(cur: duckdb.DuckDBPyConnection, as_of: dt.datetime, snapshot: object = None) -> list[DealRow]:

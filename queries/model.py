@@ -18,6 +18,8 @@ from decimal import Decimal
 import msgspec
 
 from ledger.money import tidy
+from queries.categories import ForecastCategories as Categories
+from queries.probability import TargetOdds as Odds
 
 
 class DealRow(msgspec.Struct, frozen=True, kw_only=True, gc=False):
@@ -81,6 +83,10 @@ class Forecast(msgspec.Struct, frozen=True, kw_only=True):
     period_start: dt.date | None = None
     period_end: dt.date | None = None
     days_left: int = 0  # days of the period after today (today excluded)
+    # queries/odds_of.py: the probability of making the target (its `probability` None without a
+    # target) with p10/p50/p90 of what will be won, and commit / best case / pipeline
+    odds: Odds | None = None
+    categories: Categories | None = None
 
 
 class ReplayDay(msgspec.Struct, frozen=True, kw_only=True, gc=False):

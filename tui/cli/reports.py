@@ -152,6 +152,7 @@ def run_forecast(args: argparse.Namespace) -> int:
             f"needed {money(result.needed)}  chance {percent(result.chance)}  coverage {percent(result.coverage)}  "
             + ("on track" if result.on_track else "not on track")
         ))
+    _odds_lines(console, result)
     shown, hidden = _limited(result.deals, args.limit)
     table = _table("deal", "name", "owner", "stage", "priority", "amount", "est. value", "counts", "big")
     for d in shown:
@@ -164,6 +165,15 @@ def run_forecast(args: argparse.Namespace) -> int:
     if result.promotions:
         _line(console, "promote to must-have: " + ", ".join(result.promotions))
     return outcome(store.problems)
+
+
+def _odds_lines(console, result) -> None:
+    from tui.odds_text import categories_line, method, odds_line
+
+    if result.odds is not None:
+        _line(console, f"{odds_line(result.odds)}  [{method(result.odds)}]")
+    if result.categories is not None:
+        _line(console, categories_line(result.categories))
 
 
 def run_replay(args: argparse.Namespace) -> int:
