@@ -99,6 +99,7 @@ class ReplayDay(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     error: Decimal  # progress - actual: positive ran high, negative ran low
     target: Decimal | None = None  # the view's target that day
     won: Decimal = Decimal(0)
+    odds: Odds | None = None  # the probability of making that day's target (queries/odds_of.py)
 
 
 class Checkpoint(msgspec.Struct, frozen=True, kw_only=True):

@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
 from ledger.events import DealOpened, StageChanged, TargetSet, encode_event
-from queries import Store
+from queries import Store, end_of_day
 from queries.model import ForecastDeal
 from queries.odds_of import rate_of
 from tui.cli import main
@@ -114,3 +115,45 @@ def test_odds_line_without_target_says_so(ledger):
     with Store.open(ledger) as store:
         f = store.forecast("2026-11", "2026-10-12")
     assert odds_line(f.odds).startswith("odds - (no target; p10 ")
+
+
+def test_replay_has_the_probability_of_each_day_as_the_forecast_at_its_end(tmp_path):
+    sample = tmp_path / "sample.jsonl"
+    sample.write_bytes((Path(__file__).resolve().parents[1] / "sample_events.jsonl").read_bytes())
+    with Store.open(sample) as store:
+        for owner in (None, "lan"):
+            replay = store.replay("2026-10", owner)
+            assert len(replay.days) == 31
+            for day in replay.days:
+                alone = store.forecast("2026-10", end_of_day(day.date, store.ledger_tz), owner)
+                assert day.odds == alone.odds, (owner, day.date)
+        without = replaying_without_odds(store, "2026-10")
+    assert [d.odds for d in without.days] == [None] * 31
+    assert [(d.progress, d.won) for d in without.days] == [(d.progress, d.won) for d in store_replay_team(sample)]
+
+
+def replaying_without_odds(store, period):
+    from queries import replaying
+
+    moment = store.as_of(None)
+    calendar = store.calendar_at(moment)
+    with store.cursor(calendar=calendar) as cur:
+        return replaying.replay(cur, period, None, calendar.local(moment), calendar, odds=False)
+
+
+def store_replay_team(path):
+    with Store.open(path) as store:
+        return store.replay("2026-10").days
+
+
+def test_replay_of_the_worked_example(ledger, capsys):
+    assert main(["replay", "--ledger", str(ledger), "--period", "2026-10", "--json"]) == 0
+    days = json.loads(capsys.readouterr().out)["days"]
+    # up to the 10th the 50,000 proposal can still close (10 + 21 = 31); from the 11th the odds are the example's
+    assert days[9]["odds"]["probability"] > 0.8
+    assert days[11]["odds"]["probability"] == pytest.approx(2232 / 3125)
+    assert (days[11]["odds"]["p10"], days[11]["odds"]["p50"], days[11]["odds"]["p90"]) == (23_000, 35_000, 44_000)
+    assert main(["replay", "--ledger", str(ledger), "--period", "2026-10"]) == 0
+    # from the 18th a quote (14 days) cannot close: at most 8,000 + 12,000 + 9,000 = 29,000 < 30,000
+    assert days[17]["odds"]["probability"] == 0 and days[17]["odds"]["p90"] == 29_000
+    assert "odds turned most on Sun 18 Oct: 71% -> 0%" in capsys.readouterr().out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from queries.categories import ForecastCategories
+from queries.model import ReplayDay
 from queries.probability import TargetOdds
 from tui.text import money
 
@@ -45,3 +46,8 @@ def categories_line(categories: ForecastCategories | None) -> str:
         return ""
     return (f"commit {money(categories.commit)} · best case {money(categories.best_case)} · "
             f"pipeline {money(categories.pipeline)}")
+
+
+def turned_line(when: ReplayDay, before: float, after: float) -> str:
+    """ "odds turned most on Sun 18 Oct: 80% -> 0%" (the day the probability moved the most)."""
+    return f"odds turned most on {when.date:%a %d %b}: {chance_of(before)} -> {chance_of(after)}"

@@ -121,7 +121,8 @@ def _table(*columns: str):
     table = Table(header_style="bold")
     for name in columns:
         numeric = name in {"amount", "est. value", "progress", "target", "needed", "error", "change",
-                           "rate", "measured", "lead", "measured lead", "deals", "won deals", "chance"}
+                           "rate", "measured", "lead", "measured lead", "deals", "won deals", "chance",
+                           "odds", "p50"}
         table.add_column(name, justify="right" if numeric else "left")
     return table
 
@@ -185,11 +186,18 @@ def run_replay(args: argparse.Namespace) -> int:
     who = f"owner {result.owner}" if result.owner else "team"
     _line(console, f"Replay {result.period} ({who}): actual {money(result.actual)}, "
                    f"target {money(result.target, none='none (no target set)')}")
-    table = _table("date", "progress", "target", "needed", "chance", "error")
+    from queries.odds_of import odds_turned
+    from tui.odds_text import chance_of, turned_line
+
+    table = _table("date", "progress", "target", "needed", "chance", "odds", "p50", "error")  # --json: p10, p90
     for d in result.days:
         table.add_row(cell(day(d.date)), cell(money(d.progress)), cell(money(d.target)), cell(money(d.needed)),
-                      cell(percent(d.chance)), cell(money(d.error)))
+                      cell(percent(d.chance)), cell(chance_of(d.odds.probability) if d.odds else ""),
+                      cell(money(d.odds.p50) if d.odds else ""), cell(money(d.error)))
     console.print(table)
+    turned = odds_turned(result.days)
+    if turned:
+        _line(console, turned_line(*turned))
     for mark in result.checkpoints:
         share = f" ({percent(mark.share)} of actual)" if mark.share is not None else ""
         _line(console, f"day {mark.day} ({day(mark.date)}): {mark.verdict}, off by {money(mark.error)}{share}")
