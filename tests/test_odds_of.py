@@ -157,3 +157,19 @@ def test_replay_of_the_worked_example(ledger, capsys):
     # from the 18th a quote (14 days) cannot close: at most 8,000 + 12,000 + 9,000 = 29,000 < 30,000
     assert days[17]["odds"]["probability"] == 0 and days[17]["odds"]["p90"] == 29_000
     assert "odds turned most on Sun 18 Oct: 71% -> 0%" in capsys.readouterr().out
+
+
+def test_whatif_sets_the_scenario_odds_against_the_baseline(ledger, capsys, monkeypatch):
+    argv = ["whatif", "--ledger", str(ledger), "--as-of", "2026-10-12", "--slip", "D-2"]
+    assert main([*argv, "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["baseline"]["odds"]["probability"] == pytest.approx(2232 / 3125)
+    # without D-2 (12,000) the other four (24,000) must all be won to reach 22,000 more: 0.8 x 0.6^3
+    assert doc["scenario"]["odds"]["probability"] == pytest.approx(0.8 * 0.6 ** 3)
+    assert doc["scenario"]["odds"]["p90"] == 32_000  # 8,000 + 24,000 (all four: 17.3% >= 10%)
+    assert doc["scenario"]["categories"]["pipeline"] == 33_800 - 9_600
+    monkeypatch.setenv("COLUMNS", "120")
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    odds_row = next(line for line in out.splitlines() if line.lstrip().startswith("Odds"))
+    assert odds_row.split() == ["Odds", "71%", "17%", "-54", "pts"]
