@@ -159,6 +159,16 @@ class Changes(msgspec.Struct, frozen=True, kw_only=True):
     end_as_of: dt.datetime | None = None
 
 
+class OwnerCalibration(msgspec.Struct, frozen=True, kw_only=True):
+    """A stage's measured rate and lead time over one owner's closed deals."""
+
+    owner: str
+    measured_rate: float | None
+    measured_lead_days: float | None
+    deals: int
+    won_deals: int
+
+
 class StageCalibration(msgspec.Struct, frozen=True, kw_only=True):
     """A stage's configured rate and lead time beside what the ledger's own history shows."""
 
@@ -171,6 +181,7 @@ class StageCalibration(msgspec.Struct, frozen=True, kw_only=True):
     won_deals: int = 0  # of which won (measured_lead_days rests on them)
     kind: str = "open"
     position: int = 0
+    by_owner: list[OwnerCalibration] = []  # the same measures per owner, beside the team's
 
 
 def ratio(part: Decimal, whole: Decimal | None) -> float | None:

@@ -60,7 +60,15 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
 
     calibrate = command("calibrate", "each stage's rate and lead time against the ledger's history",
                         "Per stage: the configured conversion rate and lead time beside the ones measured "
-                        "on the ledger's closed deals, with how many deals each figure rests on.")
+                        "on the ledger's closed deals, with how many deals each figure rests on, and the "
+                        "measured rates per owner beside the team's. With --apply, writes the measured "
+                        "figures to the stage table (a stage_defined event per open stage that changes).")
+    calibrate.add_argument("--apply", action="store_true",
+                           help="append stage_defined events with the measured rates and lead times, after "
+                                "showing old against new")
+    calibrate.add_argument("--min-closed", type=int, default=20, metavar="N",
+                           help="with --apply: a measured rate replaces the configured one when it rests on at "
+                                "least N closed deals, a lead time when on N won deals (default 20)")
     calibrate.set_defaults(handler=run_calibrate)
 
 
@@ -234,8 +242,27 @@ def run_changes(args: argparse.Namespace) -> int:
 
 
 def run_calibrate(args: argparse.Namespace) -> int:
+    from tui.cli import learning
+
     with _store(args) as store:
         result = store.calibrate()
+    if args.apply:
+        if store.problems:
+            raise CommandError("refused: the ledger has lines the figures could not use (listed above); "
+                               "fix them (dealbook check) before writing rates learned from it; nothing was written")
+        proposals, appended = learning.run_apply(args, learning.proposals(result, args.min_closed))
+        if args.json:
+            return _print_json({"stages": proposals, "appended": [
+                {"line": a.line, "event": msgspec.to_builtins(a.event, builtin_types=(Decimal,))}
+                for a in appended]}, store.problems)
+        console = _console()
+        console.print(learning.changes_table(proposals, args.min_closed))
+        for a in appended:
+            _line(console, f"line {a.line}: stage {a.event.stage}: rate {a.event.rate}, lead {a.event.lead_days} days")
+        if not appended:
+            _line(console, "nothing to change: no open stage has measured figures resting on enough deals that "
+                           "differ from its configured ones")
+        return 0
     if args.json:
         return _print_json(result, store.problems)
     table = _table("stage", "kind", "rate", "measured", "lead", "measured lead", "deals", "won deals")
@@ -243,5 +270,13 @@ def run_calibrate(args: argparse.Namespace) -> int:
         lead = "" if s.measured_lead_days is None else f"{s.measured_lead_days:g}"
         table.add_row(cell(s.stage), cell(s.kind), cell(percent(s.rate)), cell(percent(s.measured_rate)),
                       cell(str(s.lead_days)), cell(lead), cell(str(s.deals)), cell(str(s.won_deals)))
-    _console().print(table)
+    console = _console()
+    console.print(table)
+    owners = learning.owners_table(result)
+    if owners is not None:
+        console.print(owners)
+    pending = [s.stage for s in learning.proposals(result, args.min_closed) if s.changes]
+    if pending:
+        _line(console, f"--apply (--min-closed {args.min_closed}) would set the measured figures of: "
+                       + ", ".join(pending))
     return outcome(store.problems)
