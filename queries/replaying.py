@@ -30,7 +30,6 @@ def replay(cur: duckdb.DuckDBPyConnection, period: str, owner: str | None, now: 
     ended = today > last
     last_day = last if ended else today
     outcome_at = calendar.end_of_day(last) if ended else now
-    outcome = forecasting.forecast(cur, period, outcome_at, owner)
     rows = []
     k = (last_day - first).days + 1
     if k > 0:
@@ -40,7 +39,11 @@ def replay(cur: duckdb.DuckDBPyConnection, period: str, owner: str | None, now: 
             off_us=int((now.utcoffset() or dt.timedelta(0)).total_seconds()) * 1_000_000, use_snapshot=False,
             t_us=t_last, zoned=calendar.tz is not None, months=months_in(period), odds=odds,
         ).fetchall()
-    actual = outcome.won
+    if ended and rows:  # the last day replayed is the period's end: its won and target are the outcome
+        actual, target_then = rows[-1][1], rows[-1][3]
+    else:
+        outcome = forecasting.forecast(cur, period, outcome_at, owner)
+        actual, target_then = outcome.won, outcome.target
     days = [
         ReplayDay(date=day, progress=progress, needed=target - progress if target is not None else None,
                   chance=ratio(progress, target), error=progress - actual, target=target, won=won,
@@ -48,9 +51,9 @@ def replay(cur: duckdb.DuckDBPyConnection, period: str, owner: str | None, now: 
                   if odds else None)
         for day, won, progress, target, deals in rows
     ]
-    made = actual >= outcome.target if outcome.target is not None else None
+    made = actual >= target_then if target_then is not None else None
     return Replay(
-        period=period, owner=owner, target=outcome.target, actual=actual, days=days,
+        period=period, owner=owner, target=target_then, actual=actual, days=days,
         checkpoints=checkpoints(days, actual), first_visible=first_visible(days, made),
         as_of=outcome_at, period_start=first, period_end=last,
     )

@@ -443,12 +443,13 @@ class Store:
             return forecasting.forecast(cur, period, moment, owner, self.big_at(big_at))
 
     def replay(self, period: str | None = None, owner: str | None = None, *,
-               now: str | dt.datetime | None = None) -> Replay:
-        """The period (default: this month) replayed to its last day, or to today if it has not ended."""
+               now: str | dt.datetime | None = None, odds: bool = True) -> Replay:
+        """The period (default: this month) replayed to its last day, or to today if it has not ended
+        (`odds`: with each day's probability of making the target)."""
         moment, calendar = self._local(self.as_of(now))
         period = parse_period(period) if period else month_of(moment.date())
         with self.cursor(calendar=calendar) as cur:
-            return replaying.replay(cur, period, owner, moment, calendar)
+            return replaying.replay(cur, period, owner, moment, calendar, odds=odds)
 
     def changes(self, start: str | dt.datetime, end: str | dt.datetime | None = None, period: str | None = None,
                 owner: str | None = None) -> Changes:
