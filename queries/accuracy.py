@@ -77,13 +77,15 @@ def accuracy(store: Any, months: int | None = MONTHS, owner: str | None = None,
                                          for period in ended_months(store, now, months)])
 
 
-def ledger_backtest(store: Any, months: int | None = None, now: dt.datetime | None = None) -> LedgerBacktest:
+def ledger_backtest(store: Any, months: int | None = MONTHS, now: dt.datetime | None = None,
+                    owners: bool = True) -> LedgerBacktest:
     """Every ended month (the last `months`; None: all) and view with a target at its end (the team, then
-    each owner): each day's probability, as replayed, against whether the month made its target."""
+    each owner unless `owners` is False): each day's probability, as replayed, against whether the
+    month made its target."""
     now = store.as_of(now)
     outcomes, pairs = [], []
     for period in ended_months(store, now, months):
-        for owner in (None, *store.facts().owners):
+        for owner in (None, *(store.facts().owners if owners else ())):
             replay = store.replay(period, owner, now=now)
             if replay.target is None:
                 continue

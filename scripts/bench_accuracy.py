@@ -35,8 +35,8 @@ def main() -> None:
           f"{time.process_time() - cpu:.2f} s CPU")
     if args.backtest:
         wall, cpu = time.perf_counter(), time.process_time()
-        bt = ledger_backtest(store, args.months)
-        print(f"backtest, {len(bt.months)} month-views, {bt.reliability.count} predictions: "
+        bt = ledger_backtest(store, args.months, owners=False)
+        print(f"backtest (team), {len(bt.months)} month-views, {bt.reliability.count} predictions: "
               f"{time.perf_counter() - wall:.2f} s wall, {time.process_time() - cpu:.2f} s CPU; "
               f"Brier {bt.reliability.brier}")
     store.close()

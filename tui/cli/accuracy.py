@@ -28,7 +28,10 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
                     "target: that day's probability of making the target against whether the month made it, "
                     "as a reliability table (predicted band against the share that came true) and a Brier "
                     "score (0 is perfect; always saying 50%% scores 0.25).")
-    backtest.add_argument("--months", type=int, default=0, metavar="N", help="the last N ended months (default 0: all)")
+    backtest.add_argument("--months", type=int, default=MONTHS, metavar="N",
+                          help=f"the last N ended months (default {MONTHS}; 0 for all)")
+    backtest.add_argument("--team", action="store_true",
+                          help="the team's view only (each owner's view is one more replay a month)")
     backtest.add_argument("--json", action="store_true", help="print the result as one JSON document")
     backtest.set_defaults(handler=run_backtest)
 
@@ -75,13 +78,13 @@ def run_backtest(args: argparse.Namespace) -> int:
 
     months = _months(args.months)
     with _store(args) as store:
-        result = ledger_backtest(store, months)
+        result = ledger_backtest(store, months, owners=not args.team)
     if args.json:
         return _print_json(result, store.problems)
     console = _console()
     reliability = result.reliability
-    _line(console, f"{reliability.count} day-predictions over {len(result.months)} month-views (team and owners "
-                   "with a target)")
+    who = "the team" if args.team else "team and owners"
+    _line(console, f"{reliability.count} day-predictions over {len(result.months)} month-views ({who} with a target)")
     table = _table("band", "count", "predicted", "came true")
     for c in table.columns[1:]:
         c.justify = "right"

@@ -89,6 +89,13 @@ class HistoryData:
     def replay(self, period: str, owner: str | None, now: dt.datetime) -> Replay:
         return self.store().replay(period=period, owner=owner, now=now)
 
+    def honesty(self, owner: str | None, now: dt.datetime) -> tuple[Any, Any]:
+        """The accuracy of the last 12 ended months (the view's) and the back-test of the team's odds over them."""
+        from queries.accuracy import accuracy, ledger_backtest
+
+        store = self.store()
+        return accuracy(store, owner=owner, now=now), ledger_backtest(store, now=now, owners=False)
+
     def changes(self, start: dt.datetime, end: dt.datetime, period: str, owner: str | None) -> Changes:
         return self.store().changes(start, end, period=period, owner=owner)
 
