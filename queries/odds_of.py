@@ -10,12 +10,13 @@ import msgspec
 
 from queries.categories import ForecastCategories, forecast_categories
 from queries.model import Forecast, ForecastDeal, ReplayDay
-from queries.probability import TargetOdds, default_draws, target_odds
+from queries.probability import TargetOdds, default_draws, exact_work, target_odds
 
 # A replay computes a probability per day: when a day needs a simulation, fewer draws than a lone
 # forecast's (error 0.060 at 95% instead of 0.035 or better), so that the whole replay stays within
 # twice the time of one without the probability (scripts/bench_replay_odds.py).
 REPLAY_DRAWS = 512
+QUICK_WORK = 200_000  # state updates of an exact convolution (about 20 ms) a keystroke's repaint may spend
 # a rate read back as estimated value / amount is exact (both are exact Decimals): refuse to round it
 _EXACT = decimal.Context(prec=60, traps=[decimal.Inexact, decimal.InvalidOperation, decimal.DivisionByZero])
 
@@ -53,9 +54,16 @@ def categories_of(forecast: Forecast) -> ForecastCategories:
     return forecast_categories(forecast.won, ((d.amount, rate_of(d), d.priority) for d in can_close(forecast)))
 
 
-def with_odds(forecast: Forecast) -> Forecast:
-    """The forecast with its `odds` and `categories` filled in."""
-    return msgspec.structs.replace(forecast, odds=odds_of(forecast), categories=categories_of(forecast))
+def with_odds(forecast: Forecast, *, quick: bool = False) -> Forecast:
+    """The forecast with its `odds` and `categories` filled in.
+
+    `quick` (the board's instant repaint, queries/instant.py): odds only when they are exact and
+    cheap (QUICK_WORK); else None, and the engine's reload that follows brings them.
+    """
+    odds = None
+    if not quick or exact_work([(d.amount, rate_of(d)) for d in can_close(forecast)]) <= QUICK_WORK:
+        odds = odds_of(forecast)
+    return msgspec.structs.replace(forecast, odds=odds, categories=categories_of(forecast))
 
 
 def odds_turned(days: list[ReplayDay]) -> tuple[ReplayDay, float, float] | None:

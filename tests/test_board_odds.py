@@ -37,3 +37,21 @@ async def test_header_without_target_says_so(ledger: Path):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert "odds - (no target; p10 5,000 · p50 9,000 · p90 14,000)" in header(app)
+
+
+async def test_header_says_odds_are_coming_when_a_carried_forecast_has_none(ledger: Path):
+    from dataclasses import replace
+
+    import msgspec
+
+    from test_board_app import board
+    from tui.board.header import BoardHeader
+
+    app = make_app(ledger)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = board(app)
+        view = screen.view
+        pending = replace(view, forecast=msgspec.structs.replace(view.forecast, odds=None))
+        screen.query_one(BoardHeader).show(pending)
+        assert header(app).splitlines()[2].endswith("NOT ON TRACK   odds …")

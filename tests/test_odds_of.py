@@ -7,6 +7,7 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
+import msgspec
 import pytest
 
 from ledger.events import DealOpened, StageChanged, TargetSet, encode_event
@@ -173,3 +174,20 @@ def test_whatif_sets_the_scenario_odds_against_the_baseline(ledger, capsys, monk
     out = capsys.readouterr().out
     odds_row = next(line for line in out.splitlines() if line.lstrip().startswith("Odds"))
     assert odds_row.split() == ["Odds", "71%", "17%", "-54", "pts"]
+
+
+def test_quick_odds_only_when_exact_and_cheap(ledger):
+    from queries.odds_of import with_odds
+
+    with Store.open(ledger) as store:
+        small = store.forecast("2026-10", "2026-10-12")
+    assert with_odds(small, quick=True) == small  # exact in a few updates: the same figures
+    deal = small.deals[-1]
+    many = [msgspec.structs.replace(deal, deal=f"X-{i}", amount=Decimal(1000 + i) + Decimal("0.01"),
+                                    estimated_value=(Decimal(1000 + i) + Decimal("0.01")) * Decimal("0.6"),
+                                    counts=True, stage_kind="open")
+            for i in range(40)]  # amounts with cents: no exact convolution is cheap
+    large = msgspec.structs.replace(small, deals=small.deals + many)
+    quick = with_odds(large, quick=True)
+    assert quick.odds is None and quick.categories == with_odds(large).categories
+    assert with_odds(large).odds.method == "simulated"

@@ -76,6 +76,8 @@ class BoardHeader(Vertical):
                 verdict.append(" NOT ON TRACK ", style="bold")
             if forecast.odds is not None:
                 odds.append(f"  {odds_line(forecast.odds)}")
+            else:  # carried over a change on a large pipeline: the engine's reload brings them
+                odds.append("  odds …", style="dim")
             _coverage(coverage, forecast.coverage, forecast.big_at, forecast.categories)
         self.query_one("#numbers", Static).update(numbers)
         self.query_one("#chance-label", Static).update(chance)
