@@ -42,7 +42,7 @@ def replay(cur: duckdb.DuckDBPyConnection, period: str, owner: str | None, now: 
     if ended and rows:  # the last day replayed is the period's end: its won and target are the outcome
         actual, target_then = rows[-1][1], rows[-1][3]
     else:
-        outcome = forecasting.forecast(cur, period, outcome_at, owner)
+        outcome = forecasting.forecast(cur, period, outcome_at, owner, odds=False)
         actual, target_then = outcome.won, outcome.target
     days = [
         ReplayDay(date=day, progress=progress, needed=target - progress if target is not None else None,

@@ -191,3 +191,11 @@ def test_quick_odds_only_when_exact_and_cheap(ledger):
     quick = with_odds(large, quick=True)
     assert quick.odds is None and quick.categories == with_odds(large).categories
     assert with_odds(large).odds.method == "simulated"
+
+
+def test_a_forecast_asked_without_odds_has_none(ledger):
+    with Store.open(ledger) as store:
+        bare = store.forecast("2026-10", "2026-10-12", odds=False)
+        full = store.forecast("2026-10", "2026-10-12")
+    assert bare.odds is None and bare.categories is None
+    assert msgspec.structs.replace(full, odds=None, categories=None) == bare

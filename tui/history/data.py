@@ -108,7 +108,7 @@ class HistoryData:
         events = [e for e in read_ledger(self.path).events if about(e, deal) and e.ts <= until]
         entries = []
         for event in events:
-            forecast = store.forecast(period=month_of(event.ts.date()), as_of=event.ts)
+            forecast = store.forecast(period=month_of(event.ts.date()), as_of=event.ts, odds=False)
             value = next((d.estimated_value for d in forecast.deals if d.deal == deal), Decimal(0))
             entries.append(TimelineEntry(event.ts, event.by or "", describe(event), value))
         return Timeline(deal, tuple(entries))
