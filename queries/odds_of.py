@@ -12,10 +12,10 @@ from queries.categories import ForecastCategories, forecast_categories
 from queries.model import Forecast, ForecastDeal, ReplayDay
 from queries.probability import TargetOdds, default_draws, exact_work, target_odds
 
-# A replay computes a probability per day: when a day needs a simulation, fewer draws than a lone
-# forecast's (error 0.060 at 95% instead of 0.035 or better), so that the whole replay stays within
-# twice the time of one without the probability (scripts/bench_replay_odds.py).
-REPLAY_DRAWS = 512
+# A replay computes a probability per day: a day that needs a simulation makes at most this many
+# draws (error 0.085 at 95%, against 0.035 or better for a lone forecast), so that a replay of a
+# 10k-deal pipeline costs about twice the CPU time of one without (scripts/bench_replay_odds.py).
+REPLAY_DRAWS = 256
 QUICK_WORK = 200_000  # state updates of an exact convolution (about 20 ms) a keystroke's repaint may spend
 # a rate read back as estimated value / amount is exact (both are exact Decimals): refuse to round it
 _EXACT = decimal.Context(prec=60, traps=[decimal.Inexact, decimal.InvalidOperation, decimal.DivisionByZero])

@@ -47,9 +47,8 @@ def replay(cur: duckdb.DuckDBPyConnection, period: str, owner: str | None, now: 
     days = [
         ReplayDay(date=day, progress=progress, needed=target - progress if target is not None else None,
                   chance=ratio(progress, target), error=progress - actual, target=target, won=won,
-                  odds=odds_from(won, target, ((d["amount"], d["rate"]) for d in deals), draws=REPLAY_DRAWS)
-                  if odds else None)
-        for day, won, progress, target, deals in rows
+                  odds=odds_from(won, target, zip(amounts, rates), draws=REPLAY_DRAWS) if odds else None)
+        for day, won, progress, target, amounts, rates in rows
     ]
     made = actual >= target_then if target_then is not None else None
     return Replay(

@@ -32,14 +32,20 @@ daily AS (
               AND mo.today + l.lead_days <= $p_end::DATE
               AND (l.close_date IS NULL OR l.close_date <= $p_end::DATE)
         ), 0) AS must_value,
-        CASE WHEN $odds THEN coalesce(list({'amount': l.amount, 'rate': l.rate}) FILTER (
+        -- two lists in one order (amount, then rate: equal pairs are alike), cheaper to hand over than structs
+        CASE WHEN $odds THEN coalesce(list(l.amount ORDER BY l.amount, l.rate) FILTER (
             WHERE l.stage_kind = 'open' AND l.rate > 0
               AND mo.today + l.lead_days <= $p_end::DATE
               AND (l.close_date IS NULL OR l.close_date <= $p_end::DATE)
-        ), []) END AS open_deals
+        ), []) END AS open_amounts,
+        CASE WHEN $odds THEN coalesce(list(l.rate ORDER BY l.amount, l.rate) FILTER (
+            WHERE l.stage_kind = 'open' AND l.rate > 0
+              AND mo.today + l.lead_days <= $p_end::DATE
+              AND (l.close_date IS NULL OR l.close_date <= $p_end::DATE)
+        ), []) END AS open_rates
     FROM moments AS mo LEFT JOIN live AS l ON l.u_from <= mo.m AND mo.m < l.u_to
     GROUP BY mo.m, mo.today
 )
-SELECT d.today, d.won, d.won + d.must_value AS progress, t.target, d.open_deals
+SELECT d.today, d.won, d.won + d.must_value AS progress, t.target, d.open_amounts, d.open_rates
 FROM daily AS d JOIN target AS t USING (m)
 ORDER BY d.m
