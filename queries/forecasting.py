@@ -10,6 +10,7 @@ import msgspec
 
 from queries import sqlfiles
 from queries.model import DealRow, Forecast, ForecastDeal, ratio
+from queries.odds_of import with_odds
 from queries.moments import days_left, epoch_us, month_of, months_in, period_bounds
 
 # the SQL hands lists of rows over as JSON: msgspec builds the structs far faster than Python loops
@@ -29,22 +30,24 @@ def moment_params(as_of: dt.datetime, period: str) -> dict[str, object]:
 
 
 def forecast(cur: duckdb.DuckDBPyConnection, period: str, as_of: dt.datetime, owner: str | None = None,
-             big_at: Decimal | None = None, snapshot: object = None) -> Forecast:
+             big_at: Decimal | None = None, snapshot: object = None, *, odds: bool = True) -> Forecast:
     """The forecast on this cursor's `events` (`snapshot` is ignored: the SQL checks the snapshot itself).
 
-    `as_of` is written in the calendar of the moment: its date is *today*.
+    `as_of` is written in the calendar of the moment: its date is *today*. `odds`: with the
+    probability of making the target and the categories (queries/odds_of.py; 0.3 s at 10k open deals).
     """
     row = sqlfiles.run(cur, "forecast", owner=owner, big_at=big_at, **moment_params(as_of, period)).fetchone()
     target, won, progress, needed, covered, on_track, threshold, deals, promotions = row
     # the shares from the exact figures, in Python, as the carried forecast (instant.py) computes them
     chance, coverage = ratio(progress, target), ratio(covered, target)
     first, last = period_bounds(period)
-    return Forecast(
+    result = Forecast(
         period=period, as_of=as_of, owner=owner, target=target, won=won, progress=progress, needed=needed,
         chance=chance, on_track=on_track, coverage=coverage, deals=_deals.decode(deals),
         promotions=promotions, big_at=threshold,
         period_start=first, period_end=last, days_left=days_left(period, as_of.date()),
     )
+    return with_odds(result) if odds else result
 
 
 def pipeline(cur: duckdb.DuckDBPyConnection, as_of: dt.datetime, snapshot: object = None) -> list[DealRow]:

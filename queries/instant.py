@@ -31,6 +31,7 @@ from ledger.events import (
 )
 from ledger.stages import Stage
 from queries.model import Forecast, ForecastDeal, ratio
+from queries.odds_of import with_odds
 
 _RANK = {"must": 0, "should": 1, "could": 2}
 
@@ -138,8 +139,9 @@ def _summed(forecast: Forecast, deals: list[ForecastDeal], as_of: dt.datetime) -
                     break
                 promotions.append(d.deal)
                 covered += d.estimated_value
-    return msgspec.structs.replace(
+    carried = msgspec.structs.replace(
         forecast, as_of=as_of, won=won, progress=progress, needed=needed,
         chance=ratio(progress, target), on_track=needed <= 0 if needed is not None else None,
         coverage=ratio(won + must_open, target), deals=deals, promotions=promotions,
     )
+    return with_odds(carried, quick=True)  # odds on a large pipeline: the engine's reload brings them

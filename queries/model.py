@@ -18,6 +18,8 @@ from decimal import Decimal
 import msgspec
 
 from ledger.money import tidy
+from queries.categories import ForecastCategories as Categories
+from queries.probability import TargetOdds as Odds
 
 
 class DealRow(msgspec.Struct, frozen=True, kw_only=True, gc=False):
@@ -81,6 +83,10 @@ class Forecast(msgspec.Struct, frozen=True, kw_only=True):
     period_start: dt.date | None = None
     period_end: dt.date | None = None
     days_left: int = 0  # days of the period after today (today excluded)
+    # queries/odds_of.py: the probability of making the target (its `probability` None without a
+    # target) with p10/p50/p90 of what will be won, and commit / best case / pipeline
+    odds: Odds | None = None
+    categories: Categories | None = None
 
 
 class ReplayDay(msgspec.Struct, frozen=True, kw_only=True, gc=False):
@@ -93,6 +99,7 @@ class ReplayDay(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     error: Decimal  # progress - actual: positive ran high, negative ran low
     target: Decimal | None = None  # the view's target that day
     won: Decimal = Decimal(0)
+    odds: Odds | None = None  # the probability of making that day's target (queries/odds_of.py)
 
 
 class Checkpoint(msgspec.Struct, frozen=True, kw_only=True):
@@ -152,6 +159,16 @@ class Changes(msgspec.Struct, frozen=True, kw_only=True):
     end_as_of: dt.datetime | None = None
 
 
+class OwnerCalibration(msgspec.Struct, frozen=True, kw_only=True):
+    """A stage's measured rate and lead time over one owner's closed deals."""
+
+    owner: str
+    measured_rate: float | None
+    measured_lead_days: float | None
+    deals: int
+    won_deals: int
+
+
 class StageCalibration(msgspec.Struct, frozen=True, kw_only=True):
     """A stage's configured rate and lead time beside what the ledger's own history shows."""
 
@@ -164,6 +181,7 @@ class StageCalibration(msgspec.Struct, frozen=True, kw_only=True):
     won_deals: int = 0  # of which won (measured_lead_days rests on them)
     kind: str = "open"
     position: int = 0
+    by_owner: list[OwnerCalibration] = []  # the same measures per owner, beside the team's
 
 
 def ratio(part: Decimal, whole: Decimal | None) -> float | None:

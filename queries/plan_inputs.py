@@ -67,7 +67,7 @@ def closed_deals(store: Store, as_of: dt.datetime, since: dt.date) -> list[Close
 
 def needed(store: Store, period: str, as_of: dt.datetime, owner: str | None) -> tuple[Decimal | None, Decimal | None]:
     """The view's (target, needed) for the period at as_of; (None, None) with no target."""
-    result = store.forecast(period=period, as_of=as_of, owner=owner)
+    result = store.forecast(period=period, as_of=as_of, owner=owner, odds=False)
     if result.target is None:  # no target (a target of 0 is a target: docs/method.md)
         return None, None
     return result.target, result.needed
@@ -107,6 +107,6 @@ def month_figures(store: Store, year: int, as_of: dt.datetime,
     as known at as_of."""
     figures = []
     for month in range(1, 13):
-        result = store.forecast(period=f"{year:04d}-{month:02d}", as_of=as_of, owner=owner)
+        result = store.forecast(period=f"{year:04d}-{month:02d}", as_of=as_of, owner=owner, odds=False)
         figures.append((result.period, result.target, result.won))
     return figures

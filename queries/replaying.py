@@ -11,6 +11,7 @@ from ledger.calendar import Calendar
 from queries import forecasting, sqlfiles
 from queries.model import Checkpoint, Replay, ReplayDay, ratio
 from queries.moments import epoch_us, months_in, period_bounds
+from queries.odds_of import REPLAY_DRAWS, odds_from
 
 CHECKPOINT_DAYS = (7, 14, 21)
 CENT = Decimal("0.005")  # within half a cent a forecast was exact
@@ -18,9 +19,10 @@ CENT = Decimal("0.005")  # within half a cent a forecast was exact
 
 
 def replay(cur: duckdb.DuckDBPyConnection, period: str, owner: str | None, now: dt.datetime,
-           calendar: Calendar | None = None) -> Replay:
+           calendar: Calendar | None = None, *, odds: bool = True) -> Replay:
     """One forecast per day of the period, at the end of that day in the calendar in force at `now`
-    (the ledger's time zone; without one, now's offset: the ledger's last line's)."""
+    (the ledger's time zone; without one, now's offset: the ledger's last line's), each with its
+    probability of making the target unless `odds` is False."""
     first, last = period_bounds(period)
     calendar = calendar or Calendar(None, now.tzinfo or dt.UTC)
     now = calendar.local(now)
@@ -28,7 +30,6 @@ def replay(cur: duckdb.DuckDBPyConnection, period: str, owner: str | None, now: 
     ended = today > last
     last_day = last if ended else today
     outcome_at = calendar.end_of_day(last) if ended else now
-    outcome = forecasting.forecast(cur, period, outcome_at, owner)
     rows = []
     k = (last_day - first).days + 1
     if k > 0:
@@ -36,17 +37,22 @@ def replay(cur: duckdb.DuckDBPyConnection, period: str, owner: str | None, now: 
         rows = sqlfiles.run(
             cur, "replay_days", k=k, p_start=first, p_end=last, period=period, owner=owner, t_last=t_last,
             off_us=int((now.utcoffset() or dt.timedelta(0)).total_seconds()) * 1_000_000, use_snapshot=False,
-            t_us=t_last, zoned=calendar.tz is not None, months=months_in(period),
+            t_us=t_last, zoned=calendar.tz is not None, months=months_in(period), odds=odds,
         ).fetchall()
-    actual = outcome.won
+    if ended and rows:  # the last day replayed is the period's end: its won and target are the outcome
+        actual, target_then = rows[-1][1], rows[-1][3]
+    else:
+        outcome = forecasting.forecast(cur, period, outcome_at, owner, odds=False)
+        actual, target_then = outcome.won, outcome.target
     days = [
         ReplayDay(date=day, progress=progress, needed=target - progress if target is not None else None,
-                  chance=ratio(progress, target), error=progress - actual, target=target, won=won)
-        for day, won, progress, target in rows
+                  chance=ratio(progress, target), error=progress - actual, target=target, won=won,
+                  odds=odds_from(won, target, zip(amounts, rates), draws=REPLAY_DRAWS) if odds else None)
+        for day, won, progress, target, amounts, rates in rows
     ]
-    made = actual >= outcome.target if outcome.target is not None else None
+    made = actual >= target_then if target_then is not None else None
     return Replay(
-        period=period, owner=owner, target=outcome.target, actual=actual, days=days,
+        period=period, owner=owner, target=target_then, actual=actual, days=days,
         checkpoints=checkpoints(days, actual), first_visible=first_visible(days, made),
         as_of=outcome_at, period_start=first, period_end=last,
     )

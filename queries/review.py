@@ -37,10 +37,10 @@ NO_ACCOUNT = "(no account)"
 def review(store: Any, period: str, as_of: dt.datetime) -> Review:
     """The period as it ended (or stands at as_of): each person's target against what they won, and what
     each account brought, from the same forecasts the board shows (targets rolled up from months)."""
-    team = store.forecast(period=period, as_of=as_of)
+    team = store.forecast(period=period, as_of=as_of, odds=False)
     people = []
     for owner in sorted(store.facts().owners):
-        mine = store.forecast(period=period, as_of=as_of, owner=owner)
+        mine = store.forecast(period=period, as_of=as_of, owner=owner, odds=False)
         people.append(PersonResult(owner=owner, target=mine.target, won=mine.won,
                                    share=float(mine.won / mine.target) if mine.target else None))
     won_by_account: dict[str, list[Decimal]] = {}

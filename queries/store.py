@@ -445,23 +445,25 @@ class Store:
             return forecasting.pipeline(cur, moment)
 
     def forecast(self, period: str | None = None, as_of: str | dt.datetime | None = None, owner: str | None = None,
-                 big_at: float | None = None, *, scenario: Sequence[Event] = ()) -> Forecast:
+                 big_at: float | None = None, *, scenario: Sequence[Event] = (), odds: bool = True) -> Forecast:
         """The period's forecast as of the moment (default: now, and the month of today), team or one owner.
 
-        `scenario`: hypothetical events, read as if appended to the ledger (the what-if view).
+        `scenario`: hypothetical events, read as if appended to the ledger (the what-if view). `odds`:
+        with the probability of making the target and the categories (leave out when not shown).
         """
         moment, calendar = self._local(self.as_of(as_of))
         period = parse_period(period) if period else month_of(moment.date())
         with self.cursor(scenario, calendar) as cur:
-            return forecasting.forecast(cur, period, moment, owner, self.big_at(big_at))
+            return forecasting.forecast(cur, period, moment, owner, self.big_at(big_at), odds=odds)
 
     def replay(self, period: str | None = None, owner: str | None = None, *,
-               now: str | dt.datetime | None = None) -> Replay:
-        """The period (default: this month) replayed to its last day, or to today if it has not ended."""
+               now: str | dt.datetime | None = None, odds: bool = True) -> Replay:
+        """The period (default: this month) replayed to its last day, or to today if it has not ended
+        (`odds`: with each day's probability of making the target)."""
         moment, calendar = self._local(self.as_of(now))
         period = parse_period(period) if period else month_of(moment.date())
         with self.cursor(calendar=calendar) as cur:
-            return replaying.replay(cur, period, owner, moment, calendar)
+            return replaying.replay(cur, period, owner, moment, calendar, odds=odds)
 
     def changes(self, start: str | dt.datetime, end: str | dt.datetime | None = None, period: str | None = None,
                 owner: str | None = None) -> Changes:

@@ -9,8 +9,9 @@ reliability table, the Brier score, and each month's figure on days 1, 7, 14 and
 --all-open, every open deal counts, whatever its lead time and close date: not METHOD's rule, but
 it shows what the rule's cut-off costs.
 
-A bridge until the forecast carries exact Decimals: the rates are read back as estimated value /
-amount from today's float forecast (rounded to nine decimals, ample for the ledger's rates).
+By the rule, each day's figure is the forecast's own `odds` (queries/odds_of.py); `dealbook backtest`
+gives the same from each month's replay, much faster. With --all-open, the rates are read back
+exactly as estimated value / amount.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
-from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,23 +26,17 @@ sys.path.insert(0, str(ROOT))
 
 from queries import Store, end_of_day, period_bounds  # noqa: E402
 from queries.backtest import backtest  # noqa: E402
+from queries.odds_of import rate_of  # noqa: E402
 from queries.probability import target_odds  # noqa: E402
-
-NINE = Decimal("1e-9")
-
-
-def exact(x: float | Decimal) -> Decimal:
-    return x if isinstance(x, Decimal) else Decimal(repr(x))
-
 
 def odds_on(store: Store, period: str, owner: str | None, moment: dt.datetime, all_open: bool) -> float | None:
     forecast = store.forecast(period, moment, owner)
     if not forecast.target:
         return None
-    deals = [(exact(d.amount), (exact(d.estimated_value) / exact(d.amount)).quantize(NINE))
-             for d in forecast.deals
-             if (d.stage_kind == "open" if all_open else d.counts) and d.amount]
-    return target_odds(exact(forecast.won), exact(forecast.target), deals).probability
+    if not all_open:
+        return forecast.odds.probability
+    deals = [(d.amount, rate_of(d)) for d in forecast.deals if d.stage_kind == "open" and d.amount]
+    return target_odds(forecast.won, forecast.target, deals).probability
 
 
 def main() -> None:

@@ -17,6 +17,7 @@ from tui.history.changes import ChangesScreen, waterfall_rows
 from tui.history.past import PastScreen
 from tui.history.replay import ReplayScreen, day_cells
 from tui.history.timeline import TimelineScreen
+from tui.odds_text import chance_of
 from tui.text import money, percent
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_events.jsonl"
@@ -152,9 +153,12 @@ async def test_replay_screen_shows_the_figures_of_dealbook_replay(sample: Path, 
     async with app_for(sample).run_test(size=SIZE) as pilot:
         screen = await open_replay(pilot)
         table = screen.query_one("#replay-days")
-        shown = [tuple(cell.plain for cell in table.get_row_at(i)[:6]) for i in range(table.row_count)]
+        shown = [tuple(cell.plain for cell in table.get_row_at(i)[:8]) for i in range(table.row_count)]
+        summary = str(screen.query_one("#replay-summary").render())
     assert shown == [(d["date"], money(d["progress"]), money(d["target"]), money(d["needed"]),
-                      percent(d["chance"]), money(d["error"])) for d in expected["days"]]
+                      percent(d["chance"]), chance_of(d["odds"]["probability"]), money(d["odds"]["p50"]),
+                      money(d["error"])) for d in expected["days"]]
+    assert "odds turned most on Sun 18 Oct: 80% -> 0%" in summary  # from the 18th no open deal can close in October
     assert [day_cells(d) for d in screen.replay.days] == shown
     assert [(c["day"], c["error"], c["verdict"]) for c in expected["checkpoints"]] == [
         (c.day, c.error, c.verdict) for c in screen.replay.checkpoints]

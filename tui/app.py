@@ -122,6 +122,13 @@ class DealbookApp(App[int], inherit_bindings=False):
         moment, period, owner = self._moment_and_period()
         self.push_screen(ChangesScreen(self.history, period or f"{moment:%Y-%m}", moment, owner=owner))
 
+    def action_history_honesty(self) -> None:
+        """Are the odds honest? The back-test of the last 12 ended months, and each month's forecast error."""
+        from tui.history.honesty import HonestyScreen
+
+        moment, _, owner = self._moment_and_period()
+        self.push_screen(HonestyScreen(self.history, moment, owner))
+
     def action_history_timeline(self) -> None:
         """The timeline of the deal under the cursor (on the board or a past board)."""
         from tui.board.deals_table import DealsTable

@@ -2,7 +2,8 @@
 -- (docs/forecast-rules.md, "Replay of a period") and the view's target that day.
 -- $k: the days replayed from $p_start; $t_last: the end of the last of them; $zoned: the ledger has a
 -- time zone, and a row falls on its `day`; else on its day in $off_us, the offset of the ledger's
--- last line; $period, $months, $p_end, $owner: as in forecast.sql.
+-- last line; $period, $months, $p_end, $owner: as in forecast.sql. $odds: also list, per day, every
+-- open deal that can close (amount, rate), for the probability of making the target.
 WITH
 moments AS (SELECT m, $p_start::DATE + (m - 1)::INTEGER AS today FROM range(1, $k + 1) AS r(m)),
 bucketed AS NOT MATERIALIZED (  -- a row counts from the end of the day it falls on, in the ledger's offset
@@ -20,7 +21,7 @@ live AS (  -- only the units that can add to progress on some day
     SELECT *
     FROM units_won
     WHERE ($owner::VARCHAR IS NULL OR owner = $owner::VARCHAR)
-      AND ((priority = 'must' AND stage_kind = 'open') OR won_in_period)
+      AND ((priority = 'must' AND stage_kind = 'open') OR won_in_period OR ($odds AND stage_kind = 'open'))
 ),
 daily AS (
     SELECT
@@ -30,10 +31,21 @@ daily AS (
             WHERE l.priority = 'must' AND l.stage_kind = 'open'
               AND mo.today + l.lead_days <= $p_end::DATE
               AND (l.close_date IS NULL OR l.close_date <= $p_end::DATE)
-        ), 0) AS must_value
+        ), 0) AS must_value,
+        -- two lists in one order (amount, then rate: equal pairs are alike), cheaper to hand over than structs
+        CASE WHEN $odds THEN coalesce(list(l.amount ORDER BY l.amount, l.rate) FILTER (
+            WHERE l.stage_kind = 'open' AND l.rate > 0
+              AND mo.today + l.lead_days <= $p_end::DATE
+              AND (l.close_date IS NULL OR l.close_date <= $p_end::DATE)
+        ), []) END AS open_amounts,
+        CASE WHEN $odds THEN coalesce(list(l.rate ORDER BY l.amount, l.rate) FILTER (
+            WHERE l.stage_kind = 'open' AND l.rate > 0
+              AND mo.today + l.lead_days <= $p_end::DATE
+              AND (l.close_date IS NULL OR l.close_date <= $p_end::DATE)
+        ), []) END AS open_rates
     FROM moments AS mo LEFT JOIN live AS l ON l.u_from <= mo.m AND mo.m < l.u_to
     GROUP BY mo.m, mo.today
 )
-SELECT d.today, d.won, d.won + d.must_value AS progress, t.target
+SELECT d.today, d.won, d.won + d.must_value AS progress, t.target, d.open_amounts, d.open_rates
 FROM daily AS d JOIN target AS t USING (m)
 ORDER BY d.m

@@ -1,4 +1,4 @@
-"""The board's header: period, days left, target, won, progress, needed, chance gauge, coverage."""
+"""The board's header: period, days left, target, won, progress, needed, chance gauge and odds, coverage, categories."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import ProgressBar, Static
 
+from queries.categories import ForecastCategories
 from tui.board.data import BoardView
+from tui.odds_text import odds_line
 from tui.text import money, percent, plain
 
 
@@ -31,6 +33,7 @@ class BoardHeader(Vertical):
             yield Static(id="chance-label")
             yield ProgressBar(total=100, show_eta=False, show_percentage=False, id="chance")
             yield Static(id="verdict")
+            yield Static(id="odds")
         yield Static(id="coverage")
 
     def show(self, view: BoardView) -> None:
@@ -47,7 +50,7 @@ class BoardHeader(Vertical):
         title.append(f"as of {view.as_of:%a %d %b %Y %H:%M}", style="dim")
         self.query_one("#title", Static).update(title)
 
-        numbers, chance, verdict, coverage = Text(), Text(), Text(), Text()
+        numbers, chance, verdict, odds, coverage = Text(), Text(), Text(), Text(), Text()
         bar = self.query_one("#chance", ProgressBar)
         if forecast is None:
             numbers.append("no forecast", style="dim")
@@ -62,7 +65,8 @@ class BoardHeader(Vertical):
                 _figure(numbers, "Needed", money(forecast.needed))
             else:
                 _figure(numbers, "Needed", f"0 (ahead by {money(-forecast.needed)})")
-            _figure(chance, "Chance", percent(forecast.chance) or "-")
+            chance.append("Chance ", style="dim")
+            chance.append(f"{percent(forecast.chance) or '-'} ", style="bold")
             bar.update(progress=min(100.0, 100 * (forecast.chance or 0.0)))
             if forecast.needed is None:
                 verdict.append("no target: press t to set one", style="dim")
@@ -70,9 +74,14 @@ class BoardHeader(Vertical):
                 verdict.append(" ON TRACK ", style="bold")
             else:
                 verdict.append(" NOT ON TRACK ", style="bold")
-            _coverage(coverage, forecast.coverage, forecast.big_at)
+            if forecast.odds is not None:
+                odds.append(f"  {odds_line(forecast.odds)}")
+            else:  # carried over a change on a large pipeline: the engine's reload brings them
+                odds.append("  odds …", style="dim")
+            _coverage(coverage, forecast.coverage, forecast.big_at, forecast.categories)
         self.query_one("#numbers", Static).update(numbers)
         self.query_one("#chance-label", Static).update(chance)
+        self.query_one("#odds", Static).update(odds)
         verdict_widget = self.query_one("#verdict", Static)
         verdict_widget.update(verdict)
         verdict_widget.set_class(bool(forecast and forecast.target and forecast.on_track), "-on-track")
@@ -81,16 +90,23 @@ class BoardHeader(Vertical):
         coverage_widget.update(coverage)
         low = forecast is not None and forecast.coverage is not None and forecast.coverage < 1
         coverage_widget.set_class(low, "-warn")
-        self.text = "\n".join([title.plain, numbers.plain, chance.plain + verdict.plain, coverage.plain])
+        self.text = "\n".join([title.plain, numbers.plain, chance.plain + verdict.plain + odds.plain,
+                               coverage.plain])
 
 
-def _coverage(text: Text, coverage: float | None, big_at: Decimal | None) -> None:
+def _coverage(text: Text, coverage: float | None, big_at: Decimal | None,
+              categories: ForecastCategories | None) -> None:
     if coverage is None:
         text.append("Must-have coverage: no target", style="dim")
     else:
         text.append("Must-have coverage ", style="dim")
         text.append(percent(coverage), style="bold")
         if coverage < 1:
-            text.append("  ⚠ under 100%: mark more must-haves")
+            text.append("  ⚠ under 100%: add must-haves")
+    if categories is not None:  # commit is progress, shown above
+        text.append(" · best case ", style="dim")
+        text.append(money(categories.best_case))
+        text.append(" · pipeline ", style="dim")
+        text.append(money(categories.pipeline))
     if big_at is not None:
-        text.append(f"  ·  big ★ from {money(big_at)}", style="dim")
+        text.append(f" · big ★ from {money(big_at)}", style="dim")

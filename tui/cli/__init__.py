@@ -8,7 +8,8 @@ from collections.abc import Sequence
 
 from ledger import LedgerError
 from tui.cli import (
-    configure, edits, exporting, importing, initdb, inspect, okr, oserrors, plan, reports, salvage, sample, whatif,
+    accuracy, configure, edits, exporting, importing, initdb, inspect, okr, oserrors, plan, reports, salvage, sample,
+    whatif,
 )
 from tui.cli.common import CommandError, fail, ledger_options, regular_ledger, require_ledger, resolve_ledger
 from tui.parse import InputError
@@ -24,6 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
     inspect.register(subparsers, parent)
     edits.register(subparsers, parent)
     reports.register(subparsers, parent)
+    accuracy.register(subparsers, parent)
     whatif.register(subparsers, parent)
     plan.register(subparsers, parent)
     okr.register(subparsers, parent)

@@ -60,7 +60,15 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
 
     calibrate = command("calibrate", "each stage's rate and lead time against the ledger's history",
                         "Per stage: the configured conversion rate and lead time beside the ones measured "
-                        "on the ledger's closed deals, with how many deals each figure rests on.")
+                        "on the ledger's closed deals, with how many deals each figure rests on, and the "
+                        "measured rates per owner beside the team's. With --apply, writes the measured "
+                        "figures to the stage table (a stage_defined event per open stage that changes).")
+    calibrate.add_argument("--apply", action="store_true",
+                           help="append stage_defined events with the measured rates and lead times, after "
+                                "showing old against new")
+    calibrate.add_argument("--min-closed", type=int, default=20, metavar="N",
+                           help="with --apply: a measured rate replaces the configured one when it rests on at "
+                                "least N closed deals, a lead time when on N won deals (default 20)")
     calibrate.set_defaults(handler=run_calibrate)
 
 
@@ -121,7 +129,8 @@ def _table(*columns: str):
     table = Table(header_style="bold")
     for name in columns:
         numeric = name in {"amount", "est. value", "progress", "target", "needed", "error", "change",
-                           "rate", "measured", "lead", "measured lead", "deals", "won deals", "chance"}
+                           "rate", "measured", "lead", "measured lead", "deals", "won deals", "chance",
+                           "odds", "p50"}
         table.add_column(name, justify="right" if numeric else "left")
     return table
 
@@ -152,6 +161,7 @@ def run_forecast(args: argparse.Namespace) -> int:
             f"needed {money(result.needed)}  chance {percent(result.chance)}  coverage {percent(result.coverage)}  "
             + ("on track" if result.on_track else "not on track")
         ))
+    _odds_lines(console, result)
     shown, hidden = _limited(result.deals, args.limit)
     table = _table("deal", "name", "owner", "stage", "priority", "amount", "est. value", "counts", "big")
     for d in shown:
@@ -166,6 +176,15 @@ def run_forecast(args: argparse.Namespace) -> int:
     return outcome(store.problems)
 
 
+def _odds_lines(console, result) -> None:
+    from tui.odds_text import categories_line, method, odds_line
+
+    if result.odds is not None:
+        _line(console, f"{odds_line(result.odds)}  [{method(result.odds)}]")
+    if result.categories is not None:
+        _line(console, categories_line(result.categories))
+
+
 def run_replay(args: argparse.Namespace) -> int:
     with _store(args) as store:
         result = store.replay(period=args.period, owner=args.owner)
@@ -175,11 +194,18 @@ def run_replay(args: argparse.Namespace) -> int:
     who = f"owner {result.owner}" if result.owner else "team"
     _line(console, f"Replay {result.period} ({who}): actual {money(result.actual)}, "
                    f"target {money(result.target, none='none (no target set)')}")
-    table = _table("date", "progress", "target", "needed", "chance", "error")
+    from queries.odds_of import odds_turned
+    from tui.odds_text import chance_of, turned_line
+
+    table = _table("date", "progress", "target", "needed", "chance", "odds", "p50", "error")  # --json: p10, p90
     for d in result.days:
         table.add_row(cell(day(d.date)), cell(money(d.progress)), cell(money(d.target)), cell(money(d.needed)),
-                      cell(percent(d.chance)), cell(money(d.error)))
+                      cell(percent(d.chance)), cell(chance_of(d.odds.probability) if d.odds else ""),
+                      cell(money(d.odds.p50) if d.odds else ""), cell(money(d.error)))
     console.print(table)
+    turned = odds_turned(result.days)
+    if turned:
+        _line(console, turned_line(*turned))
     for mark in result.checkpoints:
         share = f" ({percent(mark.share)} of actual)" if mark.share is not None else ""
         _line(console, f"day {mark.day} ({day(mark.date)}): {mark.verdict}, off by {money(mark.error)}{share}")
@@ -216,8 +242,27 @@ def run_changes(args: argparse.Namespace) -> int:
 
 
 def run_calibrate(args: argparse.Namespace) -> int:
+    from tui.cli import learning
+
     with _store(args) as store:
         result = store.calibrate()
+    if args.apply:
+        if store.problems:
+            raise CommandError("refused: the ledger has lines the figures could not use (listed above); "
+                               "fix them (dealbook check) before writing rates learned from it; nothing was written")
+        proposals, appended = learning.run_apply(args, learning.proposals(result, args.min_closed))
+        if args.json:
+            return _print_json({"stages": proposals, "appended": [
+                {"line": a.line, "event": msgspec.to_builtins(a.event, builtin_types=(Decimal,))}
+                for a in appended]}, store.problems)
+        console = _console()
+        console.print(learning.changes_table(proposals, args.min_closed))
+        for a in appended:
+            _line(console, f"line {a.line}: stage {a.event.stage}: rate {a.event.rate}, lead {a.event.lead_days} days")
+        if not appended:
+            _line(console, "nothing to change: no open stage has measured figures resting on enough deals that "
+                           "differ from its configured ones")
+        return 0
     if args.json:
         return _print_json(result, store.problems)
     table = _table("stage", "kind", "rate", "measured", "lead", "measured lead", "deals", "won deals")
@@ -225,5 +270,13 @@ def run_calibrate(args: argparse.Namespace) -> int:
         lead = "" if s.measured_lead_days is None else f"{s.measured_lead_days:g}"
         table.add_row(cell(s.stage), cell(s.kind), cell(percent(s.rate)), cell(percent(s.measured_rate)),
                       cell(str(s.lead_days)), cell(lead), cell(str(s.deals)), cell(str(s.won_deals)))
-    _console().print(table)
+    console = _console()
+    console.print(table)
+    owners = learning.owners_table(result)
+    if owners is not None:
+        console.print(owners)
+    pending = [s.stage for s in learning.proposals(result, args.min_closed) if s.changes]
+    if pending:
+        _line(console, f"--apply (--min-closed {args.min_closed}) would set the measured figures of: "
+                       + ", ".join(pending))
     return outcome(store.problems)

@@ -82,6 +82,13 @@ class HistoryData:
     def replay(self, period: str, owner: str | None, now: dt.datetime) -> Replay:
         return self.store().replay(period=period, owner=owner, now=now)
 
+    def honesty(self, owner: str | None, now: dt.datetime) -> tuple[Any, Any]:
+        """The accuracy of the last 12 ended months (the view's) and the back-test of the team's odds over them."""
+        from queries.accuracy import accuracy, ledger_backtest
+
+        store = self.store()
+        return accuracy(store, owner=owner, now=now), ledger_backtest(store, now=now, owners=False)
+
     def changes(self, start: dt.datetime, end: dt.datetime, period: str, owner: str | None) -> Changes:
         return self.store().changes(start, end, period=period, owner=owner)
 
@@ -96,7 +103,7 @@ class HistoryData:
         events = deal_history(self.path, deal, until)  # a tranche's starts with its parent's, up to the split
         entries = []
         for event in events:
-            forecast = store.forecast(period=month_of(event.ts.date()), as_of=event.ts)
+            forecast = store.forecast(period=month_of(event.ts.date()), as_of=event.ts, odds=False)
             shown = deal if about(event, deal) else event.deal_id  # before the split: the parent's value
             value = next((d.estimated_value for d in forecast.deals if d.deal == shown), Decimal(0))
             entries.append(TimelineEntry(event.ts, event.by or "", describe(event), value))

@@ -12,6 +12,8 @@ OPEN_KEYS = (
              "app"),
     BoardKey("history-changes", "Y", "app.history_changes", "Why: what changed between two moments", "app"),
     BoardKey("history-timeline", "E", "app.history_timeline", "The selected deal's timeline", "app"),
+    BoardKey("history-honesty", "A", "app.history_honesty",
+             "Are the odds honest? Back-test and accuracy of past months", "app"),
 )
 CLOSE = BoardKey("history-close", "escape", "close", "Back", "history", "Back")
 REPLAY_KEYS = (
@@ -34,4 +36,5 @@ CHANGES_KEYS = (
     CLOSE,
 )
 TIMELINE_KEYS = (CLOSE,)
+HONESTY_KEYS = (CLOSE,)
 HISTORY_KEYS = OPEN_KEYS + REPLAY_KEYS + PAST_KEYS + CHANGES_KEYS

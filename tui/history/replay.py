@@ -21,14 +21,17 @@ from tui.board.keys import binding
 from queries.moments import shift_period
 from tui.history.data import HistoryData
 from tui.history.keys import REPLAY_KEYS
+from queries.odds_of import odds_turned
+from tui.odds_text import chance_of, turned_line
 from tui.text import day, money, percent, plain
 
-COLUMNS = ("Date", "Progress", "Target", "Needed", "Chance", "Error", "")
+COLUMNS = ("Date", "Progress", "Target", "Needed", "Chance", "Odds", "p50", "Error", "")
 
 
 def day_cells(d: ReplayDay) -> tuple[str, ...]:
     """A replayed day as the table (and `dealbook replay`) shows it."""
-    return (day(d.date), money(d.progress), money(d.target), money(d.needed), percent(d.chance), money(d.error))
+    return (day(d.date), money(d.progress), money(d.target), money(d.needed), percent(d.chance),
+            chance_of(d.odds.probability) if d.odds else "", money(d.odds.p50) if d.odds else "", money(d.error))
 
 
 def biggest_drop(days: list[ReplayDay]) -> tuple[ReplayDay, Decimal] | None:
@@ -52,6 +55,9 @@ def summary(replay: Replay) -> Text:
     for mark in replay.checkpoints:
         share = f" ({percent(mark.share)} of won)" if mark.share is not None else ""
         text.append(f"day {mark.day} ({mark.date:%d %b}): {mark.verdict}, off by {money(mark.error)}{share}   ")
+    turned = odds_turned(replay.days)
+    if turned:
+        text.append(f"\n{turned_line(*turned)}")
     drop = biggest_drop(replay.days)
     if drop:
         text.append(f"\nbiggest fall: {drop[0].date:%a %d %b}, progress {money(drop[1])}  "

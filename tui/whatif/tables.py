@@ -12,6 +12,7 @@ from ledger import Event
 from queries.model import Forecast
 from queries.scenarios import ChangedDeal, Contribution
 from tui.describe import describe
+from tui.odds_text import chance_of
 from tui.text import cell, money, percent, plain
 
 
@@ -43,12 +44,34 @@ def _needed(forecast: Forecast) -> str:
     return money(forecast.needed) if forecast.needed > 0 else f"ahead {money(-forecast.needed)}"
 
 
+def _odds(forecast: Forecast) -> str:
+    odds = forecast.odds
+    if odds is None or odds.probability is None:
+        return "-"
+    error = f" ±{odds.error:.1%}" if odds.method == "simulated" else ""
+    return chance_of(odds.probability) + error
+
+
+def _probability(forecast: Forecast) -> float | None:
+    return forecast.odds.probability if forecast.odds is not None else None
+
+
+def _median(forecast: Forecast) -> str:
+    return "-" if forecast.odds is None else money(forecast.odds.p50)
+
+
+def _p50_change(a: Forecast, b: Forecast) -> str:
+    return "" if a.odds is None or b.odds is None else signed(b.odds.p50 - a.odds.p50)
+
+
 FIGURES = (
     ("Target", lambda f: money(f.target, none="no target"), lambda a, b: _delta(a.target, b.target)),
     ("Won", lambda f: money(f.won), lambda a, b: signed(b.won - a.won)),
     ("Progress", lambda f: money(f.progress), lambda a, b: signed(b.progress - a.progress)),
     ("Needed", _needed, lambda a, b: _delta(a.needed, b.needed)),
     ("Chance", lambda f: percent(f.chance) or "-", lambda a, b: points(a.chance, b.chance)),
+    ("Odds", _odds, lambda a, b: points(_probability(a), _probability(b))),
+    ("Won, p50", _median, _p50_change),  # the median of what will be won (--json: p10 and p90 too)
     ("Coverage", lambda f: percent(f.coverage) or "-", lambda a, b: points(a.coverage, b.coverage)),
     ("On track", lambda f: "no target" if f.on_track is None else ("yes" if f.on_track else "no"), lambda a, b: ""),
     ("Promotions", lambda f: ", ".join(plain(d) for d in f.promotions) or "-", lambda a, b: ""),
