@@ -50,6 +50,19 @@ def inert(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
+def csv_cell(value: object, kind: str) -> str:
+    """One value as a CSV cell of a report printed by the CLI: money exact and tidy, dates ISO, text inert."""
+    if value is None:
+        return ""
+    if kind in (MONEY, WRITTEN):
+        return str(money(value, kind == WRITTEN))
+    if kind == BOOL:
+        return "true" if value else "false"
+    if kind in (DATE, INT, REAL):
+        return value.isoformat() if isinstance(value, (dt.date, dt.datetime)) else str(value)
+    return inert(value.isoformat() if isinstance(value, dt.datetime) else str(value))
+
+
 def write_table(rows: Sequence[Sequence[Any]], columns: Columns, path: str | os.PathLike[str], fmt: str,
                 *, formulas_inert: bool = True) -> int:
     """Write the rows (one value per column) with DuckDB's COPY in `fmt`; returns the rows written.

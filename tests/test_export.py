@@ -1,6 +1,7 @@
 """`dealbook export`: reports written by DuckDB as CSV, Parquet or JSON, with money exact."""
 
 import csv
+import io
 import json
 from decimal import Decimal
 from pathlib import Path
@@ -96,3 +97,20 @@ def test_a_csv_never_hands_a_spreadsheet_a_formula(write_ledger, tmp_path):
     assert (rows["D-2"]["name"], rows["D-2"]["account"], rows["D-3"]["name"]) == ("'-5 % off", "'@acme", "Plain")
     assert {r["deal"]: r["name"] for r in csv.DictReader(raw.open(newline=""))}["D-1"].startswith("=HYPERLINK")
     assert {r["deal"]: r["name"] for r in json.loads(js.read_text())}["D-1"].startswith("=HYPERLINK")  # data kept
+
+
+def test_the_report_commands_print_csv_a_spreadsheet_opens_as_it_is(write_ledger, capsys):
+    from conftest import line, opened
+
+    path = write_ledger(line("target_set", "t1", period="2026-10", amount=10000),
+                        opened("e1", "D-1", name="=cmd|' /C calc'!A0", amount=1234567.89, stage="negotiation"),  # written 1234567.89
+                        opened("e2", "D-2", name="Plain, with a comma", amount=2500))
+    assert main(["--ledger", str(path), "forecast", "--period", "2026-10", "--as-of", "2026-10-03",
+                 "--format", "csv"]) == 0
+    rows = {r["deal"]: r for r in csv.DictReader(io.StringIO(capsys.readouterr().out))}
+    assert rows["D-1"]["name"].startswith("'=cmd") and rows["D-2"]["name"] == "Plain, with a comma"
+    assert (rows["D-1"]["amount"], rows["D-1"]["estimated_value"]) == ("1234567.89", "987654.312")  # exact
+    assert (rows["D-1"]["counts"], rows["D-1"]["close_date"]) == ("true", "")
+    assert main(["--ledger", str(path), "replay", "--period", "2026-10", "--format", "csv"]) == 0
+    days = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert days[0]["date"] == "2026-10-01" and days[0]["target"] == "10000"

@@ -39,12 +39,14 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
     forecast.add_argument("--limit", type=int, default=TABLE_LIMIT, metavar="N",
                           help=f"deals shown in the table (default {TABLE_LIMIT}; 0 for all)")
     forecast.set_defaults(handler=run_forecast)
+    as_csv(forecast, "one row per deal of the forecast")
 
     replay = command("replay", "how the forecast ran day by day against what was won",
                      "The forecast at the end of each day of a period, its error against the actual, "
                      "checkpoints on days 7, 14 and 21, and the first day the outcome was visible.")
     owner_and_period(replay, "YYYY-MM or YYYY-Qn (default: this month)")
     replay.set_defaults(handler=run_replay)
+    as_csv(replay, "one row per day")
 
     changes = command("changes", "what moved progress between two moments, cause by cause",
                       "A waterfall of a period's progress from --from to --to: each change given to the "
@@ -57,6 +59,7 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
     changes.add_argument("--limit", type=int, default=TABLE_LIMIT, metavar="N",
                          help=f"deal lines shown (default {TABLE_LIMIT}; 0 for all)")
     changes.set_defaults(handler=run_changes)
+    as_csv(changes, "one row per deal's part in a cause")
 
     calibrate = command("calibrate", "each stage's rate and lead time against the ledger's history",
                         "Per stage: the configured conversion rate and lead time beside the ones measured "
@@ -141,10 +144,34 @@ def _limited(rows: list, limit: int) -> tuple[list, int]:
     return rows[:limit], len(rows) - limit
 
 
+def as_csv(sub: argparse.ArgumentParser, rows: str) -> None:
+    sub.add_argument("--format", choices=("table", "json", "csv"), default="table",
+                     help=f"table (default), json (as --json), or csv: {rows}, the columns of `dealbook export`, "
+                          "for a spreadsheet (text that starts like a formula gets a leading ')")
+
+
+def _print_csv(report: str, result: object, problems: list) -> int:
+    """The report as CSV on standard output, as `dealbook export REPORT` writes it (money exact)."""
+    import csv
+
+    from queries import export
+
+    columns, rows = {"forecast": (export.FORECAST, export.forecast_rows),
+                     "replay": (export.REPLAY, export.replay_rows),
+                     "changes": (export.CHANGES, export.changes_rows)}[report]
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow([name for name, _ in columns])
+    for row in rows(result):
+        writer.writerow([export.csv_cell(value, kind) for value, (_, kind) in zip(row, columns)])
+    return outcome(problems)
+
+
 def run_forecast(args: argparse.Namespace) -> int:
     with _store(args) as store:
         result = store.forecast(period=args.period, as_of=args.as_of, owner=args.owner, big_at=args.big_at)
-    if args.json:
+    if args.format == "csv":
+        return _print_csv("forecast", result, store.problems)
+    if args.json or args.format == "json":
         return _print_json(result, store.problems)
     console = _console()
     who = f"owner {result.owner}" if result.owner else "team"
@@ -188,7 +215,9 @@ def _odds_lines(console, result) -> None:
 def run_replay(args: argparse.Namespace) -> int:
     with _store(args) as store:
         result = store.replay(period=args.period, owner=args.owner)
-    if args.json:
+    if args.format == "csv":
+        return _print_csv("replay", result, store.problems)
+    if args.json or args.format == "json":
         return _print_json(result, store.problems)
     console = _console()
     who = f"owner {result.owner}" if result.owner else "team"
@@ -217,7 +246,9 @@ def run_replay(args: argparse.Namespace) -> int:
 def run_changes(args: argparse.Namespace) -> int:
     with _store(args) as store:
         result = store.changes(args.start, args.end, period=args.period, owner=args.owner)
-    if args.json:
+    if args.format == "csv":
+        return _print_csv("changes", result, store.problems)
+    if args.json or args.format == "json":
         return _print_json(result, store.problems)
     console = _console()
     who = f"owner {result.owner}" if result.owner else "team"
