@@ -35,6 +35,14 @@ def money(amount: Decimal | int | None, none: str = "") -> str:
     return f"{cents:,.2f}"
 
 
+def orders(amount: Decimal | None, order_value: Decimal, none: str = "") -> str:
+    """An amount counted in orders of the team's average order value: 16.9 orders (to a tenth, for show)."""
+    if amount is None:
+        return none
+    count = (Decimal(amount) / order_value).quantize(Decimal("0.1"), rounding=ROUND_HALF_EVEN)
+    return f"{count:,.1f} orders"
+
+
 def exact_money(amount: Decimal) -> str:
     """Every digit of an amount, with thousands separators: what a typed amount reads as (4,500.5)."""
     value = tidy(Decimal(amount))

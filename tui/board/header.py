@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import partial
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -12,7 +13,7 @@ from textual.widgets import ProgressBar, Static
 from queries.categories import ForecastCategories
 from tui.board.data import BoardView
 from tui.odds_text import odds_line
-from tui.text import money, percent, plain
+from tui.text import money, orders, percent, plain
 
 
 def _figure(text: Text, label: str, value: str, style: str = "bold") -> None:
@@ -36,8 +37,12 @@ class BoardHeader(Vertical):
             yield Static(id="odds")
         yield Static(id="coverage")
 
+    in_orders = False  # the board's toggle: figures counted in orders of the ledger's order_value
+
     def show(self, view: BoardView) -> None:
         forecast = view.forecast
+        order_value = view.settings.get("order_value") if self.in_orders else None
+        figure = partial(orders, order_value=order_value) if order_value else money
         who = f"owner {plain(view.owner)}" if view.owner else "team"
         title = Text()
         title.append(f"Dealbook  {view.period}", style="bold")
@@ -48,6 +53,10 @@ class BoardHeader(Vertical):
             title.append(f"{forecast.days_left} days left", style="bold")
             title.append("  ·  ")
         title.append(f"as of {view.as_of:%a %d %b %Y %H:%M}", style="dim")
+        if order_value:
+            title.append(f"  ·  in orders of {money(order_value)}", style="bold")
+        elif self.in_orders:
+            title.append("  ·  no order value set (Z sets one)", style="dim")
         self.query_one("#title", Static).update(title)
 
         numbers, chance, verdict, odds, coverage = Text(), Text(), Text(), Text(), Text()
@@ -56,15 +65,15 @@ class BoardHeader(Vertical):
             numbers.append("no forecast", style="dim")
             bar.update(progress=0)
         else:
-            _figure(numbers, "Target", money(forecast.target, none="not set"))
-            _figure(numbers, "Won", money(forecast.won))
-            _figure(numbers, "Progress", money(forecast.progress))
+            _figure(numbers, "Target", figure(forecast.target, none="not set"))
+            _figure(numbers, "Won", figure(forecast.won))
+            _figure(numbers, "Progress", figure(forecast.progress))
             if forecast.needed is None:
                 _figure(numbers, "Needed", "-")
             elif forecast.needed > 0:
-                _figure(numbers, "Needed", money(forecast.needed))
+                _figure(numbers, "Needed", figure(forecast.needed))
             else:
-                _figure(numbers, "Needed", f"0 (ahead by {money(-forecast.needed)})")
+                _figure(numbers, "Needed", f"0 (ahead by {figure(-forecast.needed)})")
             chance.append("Chance ", style="dim")
             chance.append(f"{percent(forecast.chance) or '-'} ", style="bold")
             bar.update(progress=min(100.0, 100 * (forecast.chance or 0.0)))

@@ -52,6 +52,7 @@ VIEWS = (
     BoardKey("previous-period", "left_square_bracket", "period(-1)", "Previous month (quarter, year)", "view"),
     BoardKey("next-period", "right_square_bracket", "period(1)", "Next month (quarter, year)", "view"),
     BoardKey("period-size", "y", "period_size", "Month, quarter or year (cycles; targets roll up)", "view"),
+    BoardKey("orders", "O", "orders", "Count the header's figures in orders of the order value (toggle)", "view"),
     BoardKey("search", "slash", "search", "Filter by name, account, owner or stage", "view", "Filter"),
     BoardKey("clear-search", "escape", "clear_search", "Clear the filter", "view"),
     BoardKey("sort", "s", "sort", "Sort by the next column (cycles; a click on a header sorts by it)", "view", "Sort"),

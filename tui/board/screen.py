@@ -28,7 +28,7 @@ from tui.board.problems import ProblemsPanel
 from tui.board.promotions import PromotionsPanel, proposed
 from tui.board.rows import SORTS, first_steps, sort_of_column, sort_words
 from tui.board.why import slipped
-from tui.text import plain
+from tui.text import money, plain
 from tui.whatif.keys import ScenarioKeys
 from tui.whatif.panel import ScenarioPanel
 
@@ -218,6 +218,20 @@ class BoardScreen(ScenarioKeys, ChangeKeys, Screen[None], inherit_bindings=False
         self.period = shift_period(self.period, step)
         self.say(f"showing {self.period}")
         self.reload()
+
+    def action_orders(self) -> None:
+        """Target, won, progress and needed in orders of the team's order value, or in money again."""
+        header = self.query_one(BoardHeader)
+        header.in_orders = not header.in_orders
+        if self.view is not None:
+            header.show(self.view)
+        value = self.view.settings.get("order_value") if self.view is not None else None
+        if not header.in_orders:
+            self.say("counting in money")
+        elif value:
+            self.say(f"counting in orders of {money(value)} (the ledger's order value)")
+        else:
+            self.say("no order value set: Z sets the team's (or `dealbook settings --order-value 8k`)", error=True)
 
     def action_period_size(self) -> None:
         """Month, quarter, year, month again: the targets of a quarter or a year roll up from its months."""

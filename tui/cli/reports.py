@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from decimal import Decimal
+from functools import partial
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -12,7 +13,7 @@ import msgspec
 
 from tui import parse
 from tui.cli.common import CommandError, require_ledger
-from tui.text import cell, day, money, percent, plain
+from tui.text import cell, day, money, orders, percent, plain
 
 TABLE_LIMIT = 40  # deals shown in a table by default; --json always has them all
 PROBLEMS_EXIT = 3  # the figures were computed, but the ledger has lines they could not use
@@ -38,6 +39,8 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
                           help="the big-deal threshold (default: 25%% of the target)")
     forecast.add_argument("--limit", type=int, default=TABLE_LIMIT, metavar="N",
                           help=f"deals shown in the table (default {TABLE_LIMIT}; 0 for all)")
+    forecast.add_argument("--orders", action="store_true",
+                          help="also count target, won, progress and needed in orders of the ledger's order_value")
     forecast.set_defaults(handler=run_forecast)
     as_csv(forecast, "one row per deal of the forecast")
 
@@ -169,6 +172,10 @@ def _print_csv(report: str, result: object, problems: list) -> int:
 def run_forecast(args: argparse.Namespace) -> int:
     with _store(args) as store:
         result = store.forecast(period=args.period, as_of=args.as_of, owner=args.owner, big_at=args.big_at)
+        order_value = store.settings().get("order_value") if args.orders else None
+    if args.orders and not order_value:
+        raise CommandError("--orders counts in orders of the ledger's order value, and none is set: "
+                           "`dealbook settings --order-value 8k` sets the team's")
     if args.format == "csv":
         return _print_csv("forecast", result, store.problems)
     if args.json or args.format == "json":
@@ -188,6 +195,10 @@ def run_forecast(args: argparse.Namespace) -> int:
             f"needed {money(result.needed)}  chance {percent(result.chance)}  coverage {percent(result.coverage)}  "
             + ("on track" if result.on_track else "not on track")
         ))
+    if order_value:
+        counted = partial(orders, order_value=order_value, none="none")
+        _line(console, f"in orders of {money(order_value)}: target {counted(result.target)}  won {counted(result.won)}  "
+                       f"progress {counted(result.progress)}  needed {counted(result.needed)}")
     _odds_lines(console, result)
     shown, hidden = _limited(result.deals, args.limit)
     table = _table("deal", "name", "owner", "stage", "priority", "amount", "est. value", "counts", "big")
