@@ -20,9 +20,10 @@ def plain(value: object, limit: int = NO_LIMIT) -> str:
     return quote(str(value), limit)
 
 
-def cell(value: object, limit: int = NO_LIMIT, style: str = "") -> Text:
-    """A Rich Text that renders the value literally: `[b]x[/b]` stays those six characters."""
-    return Text(plain(value, limit), style=style, no_wrap=True, overflow="ellipsis")
+def cell(value: object, limit: int = NO_LIMIT, style: str = "", id_cell: bool = False) -> Text:
+    """A Rich Text that renders the value literally: `[b]x[/b]` stays those six characters. An id cell is
+    never cut (a table gives it the room it needs, and a deal id cut short names another deal)."""
+    return Text(plain(value, limit), style=style, no_wrap=True, overflow="fold" if id_cell else "ellipsis")
 
 
 def money(amount: Decimal | int | None, none: str = "") -> str:

@@ -20,6 +20,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="dealbook", parents=[ledger_options(suppress_defaults=False)],
         description="Track a sales pipeline against its target. With no command, open the board.",
     )
+    parser.add_argument("--version", action="version", version=f"dealbook {_version()}")
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
     parent = ledger_options(suppress_defaults=True)
     inspect.register(subparsers, parent)
@@ -35,7 +36,30 @@ def build_parser() -> argparse.ArgumentParser:
     sample.register(subparsers)
     configure.register(subparsers)
     initdb.register(subparsers)
+    completion = subparsers.add_parser(
+        "completion", help="print the shell's tab completion for dealbook (bash, zsh or tcsh)",
+        description="Print a completion script made from the command line's own parser (shtab): for bash, "
+                    "`dealbook completion bash > ~/.local/share/bash-completion/completions/dealbook`; for zsh, "
+                    "`dealbook completion zsh > ~/.zfunc/_dealbook` (with ~/.zfunc in fpath).")
+    completion.add_argument("shell", choices=("bash", "zsh", "tcsh"))
+    completion.set_defaults(handler=lambda args: _completion(parser, args.shell))
     return parser
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("dealbook")
+    except PackageNotFoundError:
+        return "(not installed)"
+
+
+def _completion(parser: argparse.ArgumentParser, shell: str) -> int:
+    import shtab  # well kept, and it reads the parser itself: completion never drifts from the commands
+
+    print(shtab.complete(parser, shell=shell))
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -208,7 +208,7 @@ def _show_activity(result, target, live) -> None:
         _line(console, f"{len(live.no_next_action)} open deals with no next action (`dealbook note DEAL TEXT`):")
         deals = _table("deal", "name", "owner")
         for d in live.no_next_action:
-            deals.add_row(cell(d.deal, 16), cell(d.name, 32), cell(d.owner, 14))
+            deals.add_row(cell(d.deal, id_cell=True), cell(d.name, 32), cell(d.owner, 14))
         console.print(deals)
     else:
         _line(console, "every open deal has a next action")

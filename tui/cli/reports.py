@@ -117,9 +117,14 @@ def _print_json(result: object, problems: list) -> int:
 
 
 def _console():
+    """The console for a report: the terminal's width, or, piped to a file or a program, as wide as the lines
+    need, so that no value is cut or wrapped for a width nobody sees."""
     from rich.console import Console
 
-    return Console(highlight=False)
+    return Console(highlight=False, width=None if sys.stdout.isatty() else PIPED_WIDTH)
+
+
+PIPED_WIDTH = 400  # characters: a report's widest table (the forecast's) fits whole
 
 
 def _line(console, text: str) -> None:
@@ -203,7 +208,7 @@ def run_forecast(args: argparse.Namespace) -> int:
     shown, hidden = _limited(result.deals, args.limit)
     table = _table("deal", "name", "owner", "stage", "priority", "amount", "est. value", "counts", "big")
     for d in shown:
-        table.add_row(cell(d.deal, 16), cell(d.name, 32), cell(d.owner, 14), cell(d.stage), cell(d.priority),
+        table.add_row(cell(d.deal, id_cell=True), cell(d.name, 32), cell(d.owner, 14), cell(d.stage), cell(d.priority),
                       cell(money(d.amount)), cell(money(d.estimated_value)), cell("yes" if d.counts else ""),
                       cell("big" if d.big else ""))
     console.print(table)
@@ -274,7 +279,7 @@ def run_changes(args: argparse.Namespace) -> int:
     shown, hidden = _limited(result.deals, args.limit)
     deals = _table("cause", "deal", "name", "owner", "change", "events")
     for d in shown:
-        deals.add_row(cell(d.cause.replace("_", " ")), cell(d.deal, 16), cell(d.name, 32), cell(d.owner, 14),
+        deals.add_row(cell(d.cause.replace("_", " ")), cell(d.deal, id_cell=True), cell(d.name, 32), cell(d.owner, 14),
                       cell(money(d.amount)), cell(", ".join(d.events), 40))
     if shown:
         console.print(deals)
