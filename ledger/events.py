@@ -21,7 +21,10 @@ Timestamp = Annotated[dt.datetime, msgspec.Meta(tz=True)]
 Amount = Decimal
 Rate = Decimal
 LeadDays = Annotated[int, msgspec.Meta(ge=0)]
-PERIOD_PATTERN = r"^\d{4}(-(0[1-9]|1[0-2]|Q[1-4]))?$"
+# A period: a year YYYY, a month YYYY-MM or a quarter YYYY-Qn; the one pattern of the project (the groups:
+# year, month, quarter), read by the reader here, by tui/parse.py and by queries/moments.py
+PERIOD_PATTERN = r"^(\d{4})(?:-(?:(0[1-9]|1[0-2])|Q([1-4])))?$"
+QUARTER_PATTERN = r"^\d{4}-Q[1-4]$"
 Period = Annotated[str, msgspec.Meta(pattern=PERIOD_PATTERN)]
 Currency = Annotated[str, msgspec.Meta(pattern=r"^[A-Z]{3}$")]
 Priority = Literal["must", "should", "could"]
@@ -164,7 +167,7 @@ class SettingsChanged(Event, tag="settings_changed", frozen=True, kw_only=True):
 
 SETTINGS: tuple[str, ...] = ("tz", "currency", "order_value", "big_at")
 
-Quarter = Annotated[str, msgspec.Meta(pattern=r"^\d{4}-Q[1-4]$")]
+Quarter = Annotated[str, msgspec.Meta(pattern=QUARTER_PATTERN)]
 Measure = Literal["won_amount", "deals_won", "new_accounts"]
 
 

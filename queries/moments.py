@@ -6,9 +6,11 @@ import calendar
 import datetime as dt
 import re
 
+from ledger.events import PERIOD_PATTERN
+
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _MICROSECOND = dt.timedelta(microseconds=1)
-_PERIOD = re.compile(r"^(\d{4})(?:-(?:(0[1-9]|1[0-2])|Q([1-4])))?$")
+_PERIOD = re.compile(PERIOD_PATTERN)  # groups: year, month, quarter
 
 
 class MomentError(ValueError):

@@ -11,6 +11,7 @@ from decimal import Decimal
 import msgspec
 
 from ledger import KeyResultSet
+from ledger.events import QUARTER_PATTERN
 from tui import parse
 from tui.cli.edits import _append
 from tui.cli.reports import _console, _line, _store, outcome, problems_json
@@ -22,7 +23,7 @@ SAID = {"won_amount": "amount won", "deals_won": "deals won", "new_accounts": "n
 
 def quarter(text: str) -> str:
     value = text.strip().upper()
-    if not re.fullmatch(r"\d{4}-Q[1-4]", value):
+    if not re.fullmatch(QUARTER_PATTERN, value):
         raise parse.InputError(f"key results are a quarter's: YYYY-Qn such as 2027-Q1, not {text!r}")
     return value
 
