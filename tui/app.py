@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from textual.app import App
+from textual.dom import DOMNode
 from textual.binding import Binding
 
 from ledger.writer import now as system_now
@@ -58,7 +59,29 @@ class DealbookApp(App[int], inherit_bindings=False):
 
     def on_mount(self) -> None:
         self.set_keymap(self.keymap)
+        self._restore_theme()
         self.push_screen(BoardScreen(self.data, self.watch, (*self.notes, *self.keymap_problems)))
+
+    def _restore_theme(self) -> None:
+        """The theme chosen last time (the config's `theme`), and from now on each one chosen is kept there."""
+        from tui import config
+
+        try:
+            chosen = config.load().theme
+        except config.ConfigError:
+            chosen = None  # said by the commands that read the config; the app opens in its default theme
+        if chosen in self.available_themes:
+            self.theme = chosen
+        DOMNode.watch(self, self, "theme", self._keep_theme, init=False)  # (self.watch is the file-watch flag)
+
+    def _keep_theme(self, theme: str) -> None:
+        from tui import config
+
+        try:
+            if config.load().theme != theme:
+                config.save(theme=theme)
+        except (config.ConfigError, OSError) as err:
+            self.notify(f"the theme could not be kept: {err}", severity="warning", markup=False)
 
     @property
     def keymap_note(self) -> str:

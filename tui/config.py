@@ -13,7 +13,8 @@ from pathlib import Path
 ENV_CONFIG = "DEALBOOK_CONFIG"
 KEYS = {"name": "who records changes (the default of --by)",
         "decimal_mark": "`.` or `,`: how amounts such as 12,500 are read",
-        "ledger": "the default ledger (a path)"}
+        "ledger": "the default ledger (a path)",
+        "theme": "the app's colour theme (kept when you choose one in the app: ctrl+p, theme)"}
 
 
 class ConfigError(ValueError):
@@ -25,6 +26,7 @@ class Config:
     name: str | None = None
     decimal_mark: str | None = None
     ledger: str | None = None
+    theme: str | None = None
     path: Path | None = None
 
 
@@ -51,7 +53,8 @@ def _load(path: Path, mtime: int) -> Config:
             raise ConfigError(f"{path}: {key} must be a string, such as {key} = \"...\"")
     if data.get("decimal_mark") not in (None, ".", ","):
         raise ConfigError(f"{path}: decimal_mark must be \".\" or \",\", not {data['decimal_mark']!r}")
-    return Config(name=data.get("name"), decimal_mark=data.get("decimal_mark"), ledger=data.get("ledger"), path=path)
+    return Config(name=data.get("name"), decimal_mark=data.get("decimal_mark"), ledger=data.get("ledger"),
+                  theme=data.get("theme"), path=path)
 
 
 def load() -> Config:

@@ -19,12 +19,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     sub.add_argument("--decimal-mark", dest="decimal_mark", choices=(".", ",", "none"),
                      help="how an amount such as 12,5 or 12.500 is read (none: refuse what reads two ways)")
     sub.add_argument("--ledger", dest="default_ledger", metavar="PATH", help="the ledger to open by default")
+    sub.add_argument("--theme", help="the app's colour theme, such as textual-light (the app keeps the one you choose)")
     sub.set_defaults(handler=run_config)
 
 
 def run_config(args: argparse.Namespace) -> int:
     changes = {key: getattr(args, attr) for key, attr in
-               (("name", "name"), ("decimal_mark", "decimal_mark"), ("ledger", "default_ledger"))
+               (("name", "name"), ("decimal_mark", "decimal_mark"), ("ledger", "default_ledger"), ("theme", "theme"))
                if getattr(args, attr) is not None}
     try:
         if changes:
