@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import ClassVar
 
 from textual.app import App
-from textual.dom import DOMNode
 from textual.binding import Binding
+from textual.dom import DOMNode
 
 from ledger.writer import now as system_now
 from ledger.home import place
