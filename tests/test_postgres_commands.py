@@ -176,3 +176,12 @@ def test_a_whatif_committed_to_a_table_appends_its_events(sample_table, capsys):
     after = rows(sample_table)
     assert len(after) == before + 1 and '"deal":"D-1225"' in after[-1].replace(" ", "")
     assert '"stage":"lost"' in after[-1].replace(" ", "")
+
+
+def test_a_password_in_the_url_is_never_echoed(sample_table, capsys):
+    user, rest = sample_table.split("://", 1)[1].split("@", 1)
+    with_password = f"postgresql://{user}:s3cret-pw@{rest}"  # trust authentication: the password goes unused
+    code, out, err = run(capsys, "--ledger", with_password, "check")
+    assert code == 0 and out.startswith("ok:") and "s3cret-pw" not in out + err
+    code, out, err = run(capsys, "--ledger", with_password, "note", "D-1198", "call them")
+    assert code == 0 and "s3cret-pw" not in out + err

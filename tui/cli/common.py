@@ -107,3 +107,16 @@ def require_ledger(path: Path | str) -> None:
 def fail(message: str) -> int:
     print(f"dealbook: {message}", file=sys.stderr)
     return 1
+
+
+def shown(ledger: str | os.PathLike[str]) -> str:
+    """The ledger as a message names it: a path as it is, a PostgreSQL URL without its password."""
+    text = str(ledger)
+    if not is_url(text):
+        return text
+    from ledger import postgres  # here: a file ledger never loads psycopg
+
+    try:
+        return str(postgres.parse_url(text))
+    except Exception:  # a URL that cannot be read is named by the error that says so; never echo it
+        return "the PostgreSQL URL given"

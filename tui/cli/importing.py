@@ -12,7 +12,7 @@ import msgspec
 from ledger import DealOpened, Event, LedgerError, new_id, now, read_ledger
 from ledger.writer import append_events
 from ledger.writer import refuse_broken
-from tui.cli.common import CommandError
+from tui.cli.common import CommandError, shown
 from tui.describe import describe
 from tui.text import plain
 
@@ -81,9 +81,9 @@ def run_import(args: argparse.Namespace) -> int:
     appended = len(done)
     first, last = (done[0].line, done[-1].line) if done else (None, None)
     if appended:
-        print(f"appended {appended} event(s), lines {first}-{last} of {args.ledger}")
+        print(f"appended {appended} event(s), lines {first}-{last} of {shown(args.ledger)}")
     else:
-        print(f"nothing to append: {args.ledger} already matches the file")
+        print(f"nothing to append: {shown(args.ledger)} already matches the file")
     return 0
 
 

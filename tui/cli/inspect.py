@@ -10,7 +10,7 @@ from ledger.problems import is_url
 from ledger import LedgerRead, Problem, encode_event, now, read_ledger, too_far_ahead
 from ledger.problems import quote
 from ledger.seal import seal_file, verify
-from tui.cli.common import require_ledger
+from tui.cli.common import require_ledger, shown
 from tui.describe import describe
 from tui.text import plain
 
@@ -44,9 +44,9 @@ def run_check(args: argparse.Namespace) -> int:
             if state.first_ts and state.last_ts else "")
     summary = (f"{_count(state.events, 'event')}, {_count(len(state.deals), 'deal')}, {_count(len(state.owners), 'owner')}{span}")
     if ledger.problems:
-        print(f"{len(ledger.problems)} problem(s) in {args.ledger} ({summary} accepted)")
+        print(f"{len(ledger.problems)} problem(s) in {shown(args.ledger)} ({summary} accepted)")
         return 1
-    print(f"ok: {summary} ({args.ledger})")
+    print(f"ok: {summary} ({shown(args.ledger)})")
     return 0
 
 
