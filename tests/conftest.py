@@ -94,3 +94,22 @@ def _no_personal_settings(tmp_path_factory):
             os.environ.pop(key, None)
         else:
             os.environ[key] = value
+
+
+def cli(capsys, *argv: str) -> tuple[int, str, str]:
+    """Run `dealbook ARGV` in this process: its exit code (argparse's refusals included), stdout, stderr."""
+    from tui.cli import main
+
+    try:
+        code = main(list(argv))
+    except SystemExit as exit_:
+        code = exit_.code if isinstance(exit_.code, int) else 1
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def no_config(tmp_path, monkeypatch):
+    """No personal config (decimal mark, name) and no DEALBOOK_LEDGER: what a fresh laptop has."""
+    monkeypatch.setenv("DEALBOOK_CONFIG", str(tmp_path / "no-config.toml"))
+    monkeypatch.delenv("DEALBOOK_LEDGER", raising=False)

@@ -13,8 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import line, opened
-from tui.cli import main
+from conftest import cli, line, opened
 
 ROOT = Path(__file__).resolve().parent.parent
 HCM = line("settings_changed", "s-1", "2026-08-01T09:00:00+07:00", tz="Asia/Ho_Chi_Minh")
@@ -30,16 +29,6 @@ def utc_machine(tmp_path, monkeypatch):
     yield
     monkeypatch.undo()
     time.tzset()
-
-
-def cli(capsys, *argv: str) -> tuple[int, str, str]:
-    """Run `dealbook ARGV` in this process: its exit code (argparse's refusals included), stdout, stderr."""
-    try:
-        code = main(list(argv))
-    except SystemExit as exit_:
-        code = exit_.code if isinstance(exit_.code, int) else 1
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def forecast(capsys, ledger: Path, period: str, as_of: str) -> dict:

@@ -9,24 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import line, opened
-from tui.cli import main
+from conftest import cli, line, opened
 
 
-@pytest.fixture(autouse=True)
-def no_config(tmp_path, monkeypatch):
-    monkeypatch.setenv("DEALBOOK_CONFIG", str(tmp_path / "no-config.toml"))
-    monkeypatch.delenv("DEALBOOK_LEDGER", raising=False)
-
-
-def cli(capsys, *argv: str) -> tuple[int, str, str]:
-    """Run `dealbook ARGV` in this process: its exit code (argparse's refusals included), stdout, stderr."""
-    try:
-        code = main(list(argv))
-    except SystemExit as exit_:
-        code = exit_.code if isinstance(exit_.code, int) else 1
-    out, err = capsys.readouterr()
-    return code, out, err
+pytestmark = pytest.mark.usefixtures("no_config")
 
 
 def as_json(text: str) -> dict:
