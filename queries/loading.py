@@ -168,3 +168,9 @@ def check_scenario(state: LedgerState, events: Sequence[Event], first_line: int)
         else:
             refused.append(f"scenario event {event.id!r}: {reason}")
     return refused
+
+
+def deals_named(event: Event) -> list[str]:
+    """The deals an event names: its own, and a split's parts."""
+    named = [event.deal_id] if event.deal_id else []
+    return named + [part.deal for part in getattr(event, "parts", ())]

@@ -147,7 +147,7 @@ def state_at(cur: duckdb.DuckDBPyConnection, as_of: dt.datetime, scenario: Seque
     if last is None:
         return state, 0
     state.last_ts = from_epoch_us(last[2], last[3])
-    named = sorted({d for event in scenario for d in _deals_named(event)})
+    named = sorted({d for event in scenario for d in loading.deals_named(event)})
     if named:
         lines = {deal: (opened, latest, split) for deal, opened, latest, split in cur.execute(
             "SELECT deal, min(line), max(line), max(line) FILTER (WHERE type = 'deal_split') "
@@ -225,11 +225,6 @@ def _stage(state: LedgerState, scenario: Sequence[Event], as_of: dt.datetime, fi
     if refused:
         raise ScenarioError("the scenario does not fit the ledger; nothing was tried:\n  " + "\n  ".join(refused))
     return staged
-
-
-def _deals_named(event: Event) -> list[str]:
-    named = [event.deal_id] if event.deal_id else []
-    return named + [part.deal for part in getattr(event, "parts", ())]
 
 
 # -- the questions ------------------------------------------------------------------------------------

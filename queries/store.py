@@ -14,12 +14,12 @@ from typing import Any, BinaryIO
 
 import duckdb
 
-from ledger import DEFAULT_STAGES, Calendar, Event, LedgerError, LedgerState, Problem, SettingsChanged
+from ledger import DEFAULT_STAGES, Calendar, Event, LedgerError, LedgerState, Problem
 from ledger.calendar import UTC, zone
 from ledger.problems import is_url
 from ledger.reader import read_pieces
 from ledger.writer import Resumed
-from queries import cache, calibration, changes, facts, forecasting, loading, replaying, sqlfiles
+from queries import cache, calibration, changes, days, facts, forecasting, loading, replaying, sqlfiles
 from queries.facts import LedgerFacts, ledger_facts
 from queries.model import Changes, DealRow, Forecast, Replay, StageCalibration
 from queries.moments import epoch_us, month_of, parse_as_of, parse_period, parse_start
@@ -146,11 +146,8 @@ class Store:
         """
         if calendar.tz == self._day_tz:
             cur.execute(f"CREATE OR REPLACE TEMP VIEW events AS {rows}")
-            return
-        tz = calendar.tz
-        cur.execute(f"CREATE OR REPLACE TEMP VIEW events AS SELECT * REPLACE ({_day_sql(tz, 'ts_us', 'own_day')} AS day, "
-                    f"{_day_sql(tz, 'won_us', _own_day_of('won_us'))} AS won_day) FROM ({rows})")
-        cur.execute("CREATE TEMP TABLE IF NOT EXISTS deal_snapshot AS SELECT * FROM main.deal_snapshot LIMIT 0")
+        else:
+            days.reread_view(cur, rows, calendar.tz)
 
     # -- loading -----------------------------------------------------------------------------
 
@@ -267,7 +264,7 @@ class Store:
             cur.begin()
             try:
                 if state.tz != self._day_tz:  # a new time zone: every day is read again in it
-                    self._redate(cur, state.tz)
+                    days.redate(cur, state.tz)
                 if read.events:
                     loading.insert_chunk(cur, "ledger_events",
                                          loading.chunk_params(read.events, read.lines, state, state.tz))
@@ -285,13 +282,6 @@ class Store:
         self._tail_problems = [p for p in problems if p.line >= end_line]
         self._last = self._last_row(cur)
         return added
-
-    @staticmethod
-    def _redate(cur: duckdb.DuckDBPyConnection, tz: str | None) -> None:
-        """Read every loaded row's day in `tz` (the ledger's new latest time zone), in the open transaction."""
-        cur.execute(f"UPDATE ledger_events SET day = {_day_sql(tz, 'ts_us', 'own_day')}, "
-                    f"won_day = {_day_sql(tz, 'won_us', _own_day_of('won_us'))}")
-        cur.execute(f"UPDATE deal_snapshot SET last_day = {_day_sql(tz, 'last_ts_us', _own_day_of('last_ts_us', 'last_offset'))}")
 
     def _resume_state(self, cur: duckdb.DuckDBPyConnection, fresh: bytes) -> LedgerState:
         ids, deals = loading.referenced(fresh)
@@ -330,7 +320,7 @@ class Store:
     def _overlay(self, cur: duckdb.DuckDBPyConnection, scenario: Sequence[Event]) -> None:
         """Make this cursor's `events` the ledger's plus hypothetical events appended after its last line."""
         ids = {event.id for event in scenario}
-        deals = {d for event in scenario for d in _deals_named(event)}
+        deals = {d for event in scenario for d in loading.deals_named(event)}
         state = loading.resume_state(cur, ids, deals)
         first_line = self._coverage.next_line
         refused = loading.check_scenario(state, scenario, first_line)
@@ -381,14 +371,8 @@ class Store:
         with self._lock:
             key = (self._coverage.covered, self._coverage.next_line)
             if self._zones is None or self._zones[0] != key:
-                named = []
                 with self._con.cursor() as cur:
-                    for ts_us, text in cur.execute(
-                            "SELECT ts_us, settings FROM ledger_events WHERE type = 'settings_changed' ORDER BY seq"
-                    ).fetchall():
-                        event = loading.decode_stored(text)
-                        if isinstance(event, SettingsChanged) and "tz" in event.named():
-                            named.append((ts_us, event.tz))
+                    named = days.zones_named(cur)
                 self._zones = (key, named)
             zones = self._zones[1]
         at = epoch_us(moment)
@@ -503,20 +487,3 @@ class Store:
         """Every deal id used so far (split parents included)."""
         with self.cursor() as cur:
             return facts.deal_ids(cur)
-
-
-def _day_sql(tz: str | None, us: str, own: str) -> str:
-    """SQL for the local date of the instant in column `us`: in zone `tz`, else `own` (its own offset)."""
-    if tz is None:
-        return own
-    literal = "'" + tz.replace("'", "''") + "'"  # an IANA name, checked when read; quoted all the same
-    return f"CASE WHEN {us} IS NULL THEN NULL ELSE timezone({literal}, make_timestamptz({us}))::DATE END"
-
-
-def _own_day_of(us: str, offset: str = "utc_offset") -> str:
-    return f"CASE WHEN {us} IS NULL THEN NULL ELSE make_timestamp({us} + {offset}::BIGINT * 1000000)::DATE END"
-
-
-def _deals_named(event: Event) -> list[str]:
-    named = [event.deal_id] if event.deal_id else []
-    return named + [part.deal for part in getattr(event, "parts", ())]

@@ -22,7 +22,7 @@ from ledger.home import home_for
 from ledger.home_table import TableHome, TableName, fold_rows
 from ledger.postgres import Where, parse_url
 from ledger.writer import Resumed
-from queries import cache, loading
+from queries import cache, days, loading
 from queries.store import Store
 
 PIECE_ROWS = 100_000  # rows folded and committed at a time: a million events held at once weigh over 1 GB
@@ -121,7 +121,7 @@ class TableStore(Store):
         cur.begin()
         try:
             if state.tz != self._day_tz:  # a new time zone: every day is read again in it
-                self._redate(cur, state.tz)
+                days.redate(cur, state.tz)
             if read.events:
                 loading.insert_chunk(cur, "ledger_events", loading.chunk_params(read.events, read.lines, state, state.tz))
                 loading.update_snapshot(cur)
