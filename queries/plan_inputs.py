@@ -51,8 +51,8 @@ def _closed(store: Store, as_of: dt.datetime, since: dt.date) -> list[tuple]:
         return cur.execute(text, {k: v for k, v in params.items() if k in used}).fetchall()
 
 
-def won_deals(store: Store, as_of: dt.datetime, since: dt.date) -> list[WonDeal]:
-    """The deals won (known at as_of) on a day from `since` on."""
+def won_deals(store: Store, as_of: dt.datetime, since: dt.date = dt.date.min) -> list[WonDeal]:
+    """The deals won (known at as_of) on a day from `since` on (default: every win the ledger has)."""
     return [WonDeal(deal=deal, account=account, owner=owner, won_day=day,
                     amount=amount)
             for deal, account, owner, kind, day, amount in _closed(store, as_of, since) if kind == "won"]

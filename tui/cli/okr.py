@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import re
 import sys
 from decimal import Decimal
@@ -77,7 +76,7 @@ def run_okr(args: argparse.Namespace) -> int:
 
     with _store(args) as store:
         as_of = store.as_of(args.as_of)
-        results = scores(store.key_results().values(), plan_inputs.won_deals(store, as_of, _FIRST_DAY),
+        results = scores(store.key_results().values(), plan_inputs.won_deals(store, as_of),
                          period=args.period)
     if args.json:
         from queries.model import to_json
@@ -102,5 +101,3 @@ def run_okr(args: argparse.Namespace) -> int:
         _line(console, f"  {plain(r.key)}{who}: {what} {shown[0]} of {shown[1]}  score {r.score:.2f}")
     return outcome(store.problems)
 
-
-_FIRST_DAY = dt.date(1, 1, 1)  # every win the ledger has: a new account is one whose first win is in the quarter

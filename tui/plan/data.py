@@ -50,6 +50,6 @@ def plan_overview(store: Any, period: str, owner: str | None, as_of: dt.datetime
 
     quarter = f"{first.year:04d}-Q{(first.month - 1) // 3 + 1}"
     results = store.key_results().values()
-    key_results = tuple(scores(results, plan_inputs.won_deals(store, as_of, dt.date(1, 1, 1)), quarter, owner)
+    key_results = tuple(scores(results, plan_inputs.won_deals(store, as_of), quarter, owner)
                         if any(r.period == quarter for r in results) else ())
     return PlanOverview(first.year, owner, months, target, breakdown, live, quarter, key_results)
