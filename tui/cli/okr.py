@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import argparse
 import re
-import sys
-from decimal import Decimal
 
-import msgspec
 
 from ledger import KeyResultSet
 from ledger.events import QUARTER_PATTERN
 from tui import parse
 from tui.cli.edits import _append
-from tui.cli.reports import _console, _line, _store, outcome, problems_json
+from tui.cli.reports import _console, _line, _print_json, _store, outcome
 from tui.text import money, plain
 
 MEASURES = {"won-amount": "won_amount", "deals-won": "deals_won", "new-accounts": "new_accounts"}
@@ -79,12 +76,7 @@ def run_okr(args: argparse.Namespace) -> int:
         results = scores(store.key_results().values(), plan_inputs.won_deals(store, as_of),
                          period=args.period)
     if args.json:
-        from queries.model import to_json
-
-        document = {"period": args.period, "key_results": msgspec.to_builtins(results, builtin_types=(Decimal,)),
-                    "problems": problems_json(store.problems)}
-        sys.stdout.buffer.write(to_json(document) + b"\n")
-        return outcome(store.problems)
+        return _print_json({"period": args.period, "key_results": results}, store.problems)
     console = _console()
     if not results:
         _line(console, f"no key result for {args.period}: set one with `dealbook key-result {args.period} KR1 "

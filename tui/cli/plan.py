@@ -11,12 +11,11 @@ import msgspec
 
 from ledger import TargetSet, append_event, now, stamp
 from tui import parse
-from tui.cli.reports import _console, _line, _store, outcome, problems_json
+from tui.cli.reports import _console, _line, _print_json, _store, outcome
 from tui.describe import describe
 from tui.text import cell, money, percent
 
 DEFAULT_RETENTION = "0.7"  # queries.plan.DEFAULT_RETENTION (not imported here: `dealbook --help` loads no DuckDB)
-_json = msgspec.json.Encoder(decimal_format="number")
 
 
 def year(text: str) -> int:
@@ -91,13 +90,6 @@ def _table(*columns: str, numeric: int = 0):
     for i, name in enumerate(columns):
         table.add_column(name, justify="right" if i >= len(columns) - numeric else "left")
     return table
-
-
-def _print_json(document: dict, problems: list) -> int:
-    document = msgspec.to_builtins(document, builtin_types=(Decimal,))
-    document["problems"] = problems_json(problems)
-    sys.stdout.buffer.write(_json.encode(document) + b"\n")
-    return outcome(problems)
 
 
 def run_plan(args: argparse.Namespace) -> int:
@@ -225,12 +217,7 @@ def run_review(args: argparse.Namespace) -> int:
     with _store(args) as store:
         result = review(store, args.period, store.as_of(args.as_of))
     if args.json:
-        document = msgspec.to_builtins(result, builtin_types=(Decimal,))
-        document["problems"] = problems_json(store.problems)
-        from queries.model import to_json
-
-        sys.stdout.buffer.write(to_json(document) + b"\n")
-        return outcome(store.problems)
+        return _print_json(result, store.problems)
     console = _console()
     _line(console, f"Review {result.period} as of {result.as_of:%Y-%m-%d %H:%M %z}: team target "
                    f"{money(result.team_target, none='not set')}, won {money(result.team_won)}")
