@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import re
 
-
 from ledger import KeyResultSet
 from ledger.events import QUARTER_PATTERN
 from tui import parse
