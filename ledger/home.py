@@ -22,7 +22,7 @@ from ledger.events import Event
 from ledger.problems import Offline, is_url
 from ledger.reader import LedgerRead, read_ledger
 from ledger.state import LedgerState
-from ledger.writer import Appended, Clock, append_event
+from ledger.writer import Appended, Clock, StateSource, append_event
 
 FILE_POLL_SECONDS = 0.1  # a file has no announcements: wait() looks at its size and mtime this often
 
@@ -30,9 +30,10 @@ FILE_POLL_SECONDS = 0.1  # a file has no announcements: wait() looks at its size
 class Home(Protocol):
     """A ledger's home: the CLI, the board and the query cache ask no more of it."""
 
-    def append(self, event: Event, *, expect_version: int | None = None, clock: Clock | None = None) -> Appended:
+    def append(self, event: Event, *, expect_version: int | None = None, clock: Clock | None = None,
+               source: StateSource | None = None) -> Appended:
         """Append one event after all the checks, or raise LedgerError (Conflict, Unchanged, Offline); nothing
-        written on refusal."""
+        written on refusal. A `source` (the query cache) may spare the read of every line before the cache's."""
         ...
 
     def read_from(self, position: int = 0, line: int = 1, state: LedgerState | None = None, *,
@@ -57,8 +58,9 @@ class FileHome:
     def __str__(self) -> str:
         return str(self.path)
 
-    def append(self, event: Event, *, expect_version: int | None = None, clock: Clock | None = None) -> Appended:
-        return append_event(self.path, event, expect_version=expect_version, clock=clock)
+    def append(self, event: Event, *, expect_version: int | None = None, clock: Clock | None = None,
+               source: StateSource | None = None) -> Appended:
+        return append_event(self.path, event, expect_version=expect_version, clock=clock, source=source)
 
     def read_from(self, position: int = 0, line: int = 1, state: LedgerState | None = None, *,
                   keep_events: bool = True) -> LedgerRead:

@@ -9,7 +9,8 @@ read by the file reader's code too (reader.read_bytes), so a table and a file ac
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Sequence
+from itertools import islice
+from collections.abc import Callable, Iterator, Sequence
 
 import psycopg
 import psycopg.sql
@@ -17,9 +18,24 @@ import psycopg.sql
 from ledger import postgres
 from ledger.events import Event, encode_event
 from ledger.problems import LedgerError, Offline
-from ledger.reader import LedgerRead, read_bytes
+from ledger.reader import LedgerRead, read_bytes, referenced
 from ledger.state import LedgerState
-from ledger.writer import Appended, Clock, checked
+from ledger.writer import Appended, Clock, StateSource, checked
+
+
+SEED_ATTEMPTS = 3  # asks of the source for more ids and deals (the rows past it name others) before reading it all
+
+
+class _Moved(Exception):
+    """The source's fold could not be widened in place to the deals the rows past it name (`deals`; none: give up)."""
+
+    def __init__(self, deals: set[str]) -> None:
+        super().__init__("the rows past the cache name more deals")
+        self.deals = deals
+
+
+def _deals_named(rows: Sequence[postgres.Row]) -> set[str]:
+    return referenced("".join(text + "\n" for _, text in rows).encode("utf-8", "surrogateescape"))[1]
 
 
 class TableName(str):
@@ -121,50 +137,118 @@ class TableHome:
                   keep_events: bool = True) -> LedgerRead:
         return fold_rows(self.name, self.rows_after(position), position, line, state, keep_events)
 
-    def append(self, event: Event, *, expect_version: int | None = None, clock: Clock | None = None) -> Appended:
+    def append(self, event: Event, *, expect_version: int | None = None, clock: Clock | None = None,
+               source: StateSource | None = None) -> Appended:
+        """Append after every check, against the fold this home keeps (the rows past it read under the lock);
+        with none yet, against a `source`'s (the query cache on this laptop), proved under the lock to be
+        this table's (the row at its last seq has its id), so that a process's first append reads only
+        the rows past the cache, not the whole table. Else the whole table is read once."""
+        if self._seen is None and source is not None:
+            appended = self._append_seeded(event, expect_version, clock, source)
+            if appended is not None:
+                return appended
         with self._lock:
-            conn = self.connection()
             seen = self._seen or LedgerRead(path=TableName(self.name), keep_events=False)  # type: ignore[arg-type]
-            outcome: dict[str, object] = {}
+            return self._append_after(seen, event, expect_version, clock, keep=True)
 
-            def check(caught_up: list[postgres.Row]) -> list[str]:
-                more = fold_rows(self.name, caught_up, seen.end_offset, seen.next_line, seen.state, keep_events=False)
-                more.problems = [*seen.problems, *more.problems]
-                outcome["read"] = more  # other laptops' rows, committed: kept whatever this append becomes
-                final = checked(more, event, expect_version, clock)
-                outcome["event"] = final
-                return [encode_event(final).decode().rstrip("\n")]
+    def _append_seeded(self, event: Event, expect_version: int | None, clock: Clock | None,
+                       source: StateSource) -> Appended | None:
+        """The append checked against the source's partial fold and the rows past it; None to read the table.
 
+        The fold must hold every deal that the event and the rows past it name, so those rows are read
+        first without the lock (a hint: their deals are asked for at once), and an append whose rows past
+        name still more under the lock is rolled back and tried again. Their ids need no asking: the
+        table's UNIQUE id already refuses a repeated one. The source is never asked under this home's
+        lock (a refreshing Store holds its own lock, then this home's).
+        """
+        ids, deals = referenced(encode_event(event))
+        hinted = None
+        for _ in range(SEED_ATTEMPTS):
             try:
-                result = postgres.append_lines(conn, self.where.table, seen.end_offset,
-                                               [encode_event(event).decode().rstrip("\n")], check)
-            except Offline:
-                self._seen = None
-                self._drop()
-                raise
-            except LedgerError:
-                read = outcome.get("read")
-                self._seen = read if isinstance(read, LedgerRead) else None
-                raise
-            except BaseException:
-                self._seen = None
-                raise
-            if result.repeated:  # the line was there already (a retry after a lost answer): read it again
-                self._seen = None
-                read = self.read_from(0, 1, None, keep_events=False)
-                deal = read.state.deals.get(event.deal_id or "")
-                return Appended(event, read.state.ids.get(event.id, read.next_line - 1),
-                                deal.version if deal else None)
-            read = outcome["read"]
-            final = outcome["event"]
-            assert isinstance(read, LedgerRead) and isinstance(final, Event)
-            number = read.next_line
-            read.state.apply(final, number)
-            read.end_offset = result.seqs[-1]
-            read.next_line += 1
-            self._seen = read
-            deal = read.state.deals.get(final.deal_id or "")
-            return Appended(final, number, deal.version if deal else None)
+                resumed = source.resume(set(ids), set(deals))
+            except Exception:  # noqa: BLE001 - a cache that fails costs a full read, never an append
+                return None
+            if resumed is None or resumed.last_id is None or resumed.end_offset < 1:
+                return None
+            if hinted != resumed.end_offset:
+                hinted = resumed.end_offset
+                past = list(islice(self.iter_rows_after(resumed.end_offset), resumed.next_line + 1))
+                if len(past) > resumed.next_line:
+                    return None  # a cache far behind saves little over reading the table
+                named = _deals_named(past)
+                if not named <= deals:
+                    deals |= named
+                    continue
+            seen = LedgerRead(path=TableName(self.name), state=resumed.state, end_offset=resumed.end_offset,  # type: ignore[arg-type]
+                              next_line=resumed.next_line, keep_events=False)
+
+            def widened(caught_up: list[postgres.Row], seen: LedgerRead = seen) -> LedgerState:
+                if len(caught_up) > seen.next_line:
+                    raise _Moved(set())
+                named = _deals_named(caught_up)
+                if not named <= deals:
+                    raise _Moved(named)
+                return seen.state
+
+            with self._lock:
+                try:
+                    return self._append_after(seen, event, expect_version, clock, keep=False,
+                                              proof=resumed.last_id, widened=widened)
+                except postgres.NotProven:
+                    return None  # another table under this name: the cache is not its prefix
+                except _Moved as moved:
+                    if not moved.deals:
+                        return None
+                    deals |= moved.deals
+        return None
+
+    def _append_after(self, seen: LedgerRead, event: Event, expect_version: int | None, clock: Clock | None, *,
+                      keep: bool, proof: str | None = None,
+                      widened: Callable[[list[postgres.Row]], LedgerState] | None = None) -> Appended:
+        """The append checked against `seen` and the rows past it; `keep`: whether `seen` is a full fold, kept
+        for the next append. `widened`: a partial fold's state holding what the rows past it name."""
+        conn = self.connection()
+        outcome: dict[str, object] = {}
+
+        def check(caught_up: list[postgres.Row]) -> list[str]:
+            state = widened(caught_up) if widened is not None and caught_up else seen.state
+            more = fold_rows(self.name, caught_up, seen.end_offset, seen.next_line, state, keep_events=False)
+            more.problems = [*seen.problems, *more.problems]
+            outcome["read"] = more  # other laptops' rows, committed: kept whatever this append becomes
+            final = checked(more, event, expect_version, clock)
+            outcome["event"] = final
+            return [encode_event(final).decode().rstrip("\n")]
+
+        try:
+            result = postgres.append_lines(conn, self.where.table, seen.end_offset,
+                                           [encode_event(event).decode().rstrip("\n")], check, proof=proof)
+        except Offline:
+            self._seen = None
+            self._drop()
+            raise
+        except LedgerError:
+            read = outcome.get("read")
+            self._seen = read if keep and isinstance(read, LedgerRead) else None
+            raise
+        except BaseException:
+            self._seen = None
+            raise
+        if result.repeated:  # the line was there already (a retry after a lost answer): read it again
+            self._seen = None
+            read = self.read_from(0, 1, None, keep_events=False)
+            deal = read.state.deals.get(event.deal_id or "")
+            return Appended(event, read.state.ids.get(event.id, read.next_line - 1),
+                            deal.version if deal else None)
+        read = outcome["read"]
+        final = outcome["event"]
+        assert isinstance(read, LedgerRead) and isinstance(final, Event)
+        number = read.next_line
+        read.state.apply(final, number)
+        read.end_offset = result.seqs[-1]
+        read.next_line += 1
+        self._seen = read if keep else None  # a partial fold is not kept: the next append asks the source again
+        deal = read.state.deals.get(final.deal_id or "")
+        return Appended(final, number, deal.version if deal else None)
 
     def wait(self, timeout: float) -> bool:
         """Whether another process appended within `timeout` (LISTEN); Offline when the connection is lost."""

@@ -110,18 +110,18 @@ CREATE TABLE {table} (
     ts text NOT NULL,
     line text NOT NULL CHECK (strpos(line, E'\\n') = 0)
 );
-CREATE FUNCTION {refuse}() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION {refuse}() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     RAISE EXCEPTION 'the ledger table % only takes new lines: % is refused', TG_TABLE_NAME, TG_OP
         USING ERRCODE = 'restrict_violation',
               HINT = 'a ledger line is never changed or removed; append a new event that corrects it';
 END $$;
-CREATE FUNCTION {serialize}() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION {serialize}() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     PERFORM pg_advisory_xact_lock({namespace} + TG_RELID::bigint);
     RETURN NULL;
 END $$;
-CREATE FUNCTION {announce}() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION {announce}() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     PERFORM pg_notify({channel}, (SELECT max(seq)::text FROM added));
     RETURN NULL;
@@ -209,15 +209,20 @@ def heads(lines: Sequence[str], where: Where | str = "") -> list[_Head]:
     return found
 
 
+class NotProven(Exception):
+    """The table's row at the `seq` a cache ended at is not the row the cache read (the table was made again)."""
+
+
 def append_lines(conn: psycopg.Connection, table: str, known_seq: int, lines: Sequence[str],
-                 check: Check) -> Appended:
+                 check: Check, *, proof: str | None = None) -> Appended:
     """Append `lines` in one transaction, after `check` accepted them; raise (nothing written) otherwise.
 
     Under the table's lock: the rows past `known_seq` (other writers' lines, in order) go to
     `check`, which folds them and validates the lines; it raises to refuse (a Conflict for a
     stale version) and may return the lines to write instead (re-stamped). Lines whose ids are
     all there already with the same text are a repeat: nothing is written or checked. The
-    commit wakes every listener of the table.
+    commit wakes every listener of the table. With a `proof` (the id that the row at `known_seq`
+    had when a cache read it), NotProven unless the table still holds that row there.
     """
     if conn.info.transaction_status != psycopg.pq.TransactionStatus.IDLE:
         raise ValueError("append_lines needs a connection with no transaction open (use connect())")
@@ -225,6 +230,8 @@ def append_lines(conn: psycopg.Connection, table: str, known_seq: int, lines: Se
         with conn.transaction():
             conn.execute("SELECT pg_advisory_xact_lock(%s + %s::regclass::oid::bigint)",
                          (LOCK_NAMESPACE, sql.Identifier(table).as_string(conn)))
+            if proof is not None and _id_at(conn, table, known_seq) != proof:
+                raise NotProven(f"the row at seq {known_seq} of {table!r} is not the one read before")
             caught_up = list(_rows_after(conn, table, known_seq))
             there = _already_there(conn, table, lines)
             if there is not None:
@@ -270,6 +277,11 @@ def _already_there(conn: psycopg.Connection, table: str, lines: Sequence[str]) -
         raise LedgerError(f"refused: {len(stored)} of the {len(ids)} lines are already in the ledger table "
                           f"{table!r}; nothing was written. Append only the lines that are not there")
     return [stored[id_][0] for id_ in ids]
+
+
+def _id_at(conn: psycopg.Connection, table: str, seq: int) -> str | None:
+    row = conn.execute(sql.SQL("SELECT id FROM {} WHERE seq = %s").format(sql.Identifier(table)), (seq,)).fetchone()
+    return row[0] if row else None
 
 
 def _rows_after(conn: psycopg.Connection, table: str, seq: int) -> Iterator[Row]:

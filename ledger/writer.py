@@ -64,6 +64,7 @@ class Resumed:
     next_line: int
     file: tuple[int, int]  # st_dev, st_ino of the file the prefix was read from
     prefix_hash: str | None = None  # xxh3-128 hex of bytes 0 .. end_offset (None: not proven, read the file)
+    last_id: str | None = None  # a table's: the id of its row at seq `end_offset`, proved under the table's lock
 
 
 class StateSource(Protocol):
@@ -298,7 +299,7 @@ def append_event(
     if isinstance(path, str) and is_url(path):  # a PostgreSQL table (ledger/home_table.py): same rules, same answer
         from ledger.home import home_for
 
-        return home_for(path).append(event, expect_version=expect_version, clock=clock)
+        return home_for(path).append(event, expect_version=expect_version, clock=clock, source=source)
     if ops is not SYSTEM:
         return LedgerWriter(path, ops, source).append(event, expect_version=expect_version, clock=clock)
     key = Path(os.path.abspath(path))

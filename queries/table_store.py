@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+from collections.abc import Iterator
 from itertools import islice
 from pathlib import Path
 
@@ -137,5 +138,44 @@ class TableStore(Store):
         return len(read.events)
 
     def resume(self, ids: set[str], deals: set[str]) -> Resumed | None:
-        return None  # a table's writer (ledger.home_table.TableHome) keeps its own fold
+        """The fold of the rows loaded so far, for these ids and deals: a table writer's StateSource.
 
+        It spares a process's first append the read of the whole table (19 s at a million rows). No
+        refresh and no server: the writer proves, under the table's lock, that the row at the last seq
+        held still has the id recorded here, then reads the rows past it. None when the cache holds
+        nothing, its rows have problems (the writer reads the table and refuses as without a cache),
+        or a refresh holds the Store.
+        """
+        if not self._lock.acquire(timeout=1.0):
+            return None
+        try:
+            cov = self._coverage
+            if not cov.covered or cov.problems:
+                return None
+            with self.cursor() as cur:
+                held = cache.read_meta(cur).get(TABLE_KEY, "").split(" ", 1)
+                if len(held) != 2 or held[0] != str(cov.covered) or not held[1]:
+                    return None
+                state = loading.resume_state(cur, ids, deals, self._resume_base(cur))
+            return Resumed(state, cov.covered, cov.next_line, (0, 0), last_id=held[1])
+        finally:
+            self._lock.release()
+
+
+@contextlib.contextmanager
+def table_source(url: str) -> Iterator[TableStore | None]:
+    """The table's cache on this laptop, unrefreshed, as a writer's source of its fold; None when there is no
+    cache file, or another process holds it (the Store would then have to read the table into memory)."""
+    path = cache_path_for_table(parse_url(url))
+    if not path.exists():
+        yield None
+        return
+    try:
+        store = TableStore(url, path)
+    except Exception:  # noqa: BLE001 - the cache is only a shortcut: an append never fails for it
+        yield None
+        return
+    try:
+        yield store if store.cache_path is not None else None
+    finally:
+        store.close()

@@ -244,6 +244,12 @@ def _cache_source(ledger: Path) -> Iterator[StateSource | None]:
     (a full read, as without a cache) for a small ledger, no cache file, or a cache that another
     process holds (the Store would then load the whole ledger into memory).
     """
+    if is_url(ledger):  # a table: its cache on this laptop, whatever the table's size
+        from queries.table_store import table_source
+
+        with table_source(str(ledger)) as source:
+            yield source
+        return
     try:
         large = os.stat(ledger).st_size >= SEED_FROM_CACHE_BYTES
     except OSError:
