@@ -1,7 +1,9 @@
-"""Copying a ledger file into a PostgreSQL ledger table, line for line; a second run copies nothing."""
+"""Copying a ledger between a file and a PostgreSQL ledger table, either way, line for line; a second run copies nothing."""
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,3 +76,100 @@ def _nothing_new(where: postgres.Where):
             raise LedgerError(f"someone appended to {where} during the copy (row {new_rows[0][0]}); the copy "
                               "stopped there: the table now holds lines the file does not have")
     return check
+
+
+def copy_to_file(url: str, path: str | os.PathLike[str]) -> Copied:
+    """Append the table's rows that the file lacks, verbatim and in seq order, each with its newline.
+
+    The file must hold the table's first rows, line for line, or nothing (a missing file is made
+    whole under a temporary name, then put in place): any other line, or a last line cut off, is
+    refused and nothing is written. The lines are appended under the file writer's lock, fsynced
+    before success, and cut back on a failed write, as an append is.
+    """
+    path = Path(path)
+    where = postgres.parse_url(url)
+    with postgres.connect(where) as conn:
+        postgres.require_table(conn, where)
+        if not path.exists():
+            return Copied(0, _write_new(conn, where, path))
+        fd = os.open(path, os.O_RDWR | os.O_APPEND)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            size = os.fstat(fd).st_size
+            with open(fd, "rb", closefd=False) as f:
+                already, seq = _file_prefix(conn, where, path, f)
+            rows = postgres.read_from(conn, where.table, seq)
+            added = _write_rows(fd, rows, path, size)
+        finally:
+            os.close(fd)
+    return Copied(already, added)
+
+
+def _file_prefix(conn, where: postgres.Where, path: Path, f) -> tuple[int, int]:
+    """How many of the table's first rows the file holds (all its lines), and the last one's seq; LedgerError
+    naming the first line that differs, or a file longer than the table, or a last line cut off."""
+    rows = postgres.read_from(conn, where.table)
+    count, seq = 0, 0
+    for raw in f:
+        count += 1
+        if not raw.endswith(b"\n"):
+            raise LedgerError(f"the last line of {path} (line {count}) was cut off; nothing was copied. Run "
+                              f"`dealbook check --ledger {path}` and repair it, or copy into a new file")
+        row = next(rows, None)
+        text = raw[:-1].decode("utf-8", errors="surrogateescape")
+        if row is None or row[1] != text:
+            theirs = f"its row {row[0]} is {quote(row[1])}" if row else f"it holds only {count - 1} row(s)"
+            raise LedgerError(f"{path} holds other lines than the table {where}: line {count} is {quote(text)}, "
+                              f"{theirs}. Nothing was copied; copy into a new file")
+        seq = row[0]
+    return count, seq
+
+
+def _write_new(conn, where: postgres.Where, path: Path) -> int:
+    """The whole table into a new file, written under a temporary name and linked in place (never over a file)."""
+    temp = path.with_name(f".{path.name}.copy-{os.getpid()}")
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    try:
+        try:
+            added = _write_rows(fd, postgres.read_from(conn, where.table), path, 0)
+        finally:
+            os.close(fd)
+        try:
+            os.link(temp, path)
+        except FileExistsError:
+            raise LedgerError(f"{path} was made by someone else during the copy; nothing was copied. "
+                              "Run the copy again") from None
+    finally:
+        temp.unlink(missing_ok=True)
+    return added
+
+
+def _write_rows(fd: int, rows, path: Path, size_before: int) -> int:
+    """Write every row's line and its newline, in blocks, then fsync; cut back to `size_before` on failure."""
+    added, block = 0, []
+    try:
+        for _, text in rows:
+            block.append(text.encode("utf-8", errors="surrogateescape") + b"\n")
+            added += 1
+            if len(block) == COPY_BATCH:
+                _write_all(fd, b"".join(block))
+                block = []
+        if block:
+            _write_all(fd, b"".join(block))
+        os.fsync(fd)
+    except OSError as err:
+        with contextlib.suppress(OSError):
+            os.ftruncate(fd, size_before)
+            os.fsync(fd)
+        raise LedgerError(f"writing {path} failed ({err.strerror or err}); nothing was copied") from err
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.ftruncate(fd, size_before)
+        raise
+    return added
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]

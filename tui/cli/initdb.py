@@ -1,4 +1,5 @@
-"""`dealbook init FILE|URL` and `dealbook copy FILE URL`: a new ledger, as a file or a PostgreSQL table."""
+"""`dealbook init FILE|URL` and `dealbook copy SOURCE DEST`: a new ledger, as a file or a PostgreSQL table, and
+a ledger copied from one to the other."""
 
 from __future__ import annotations
 
@@ -31,11 +32,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     init.add_argument("--by", metavar="NAME", default=argparse.SUPPRESS, help="who records the first lines (default: your name in the config)")
     init.set_defaults(handler=run_init)
     copy = subparsers.add_parser(
-        "copy", help="copy a ledger file into a ledger table, line for line",
-        description="Append the file's lines to the table, verbatim and in order. A second run copies nothing; "
-                    "a table that holds lines other than the file's first ones is refused.")
-    copy.add_argument("source", type=Path, metavar="FILE")
-    copy.add_argument("destination", metavar="URL")
+        "copy", help="copy a ledger file into a ledger table, or a table into a file, line for line",
+        description="FILE URL: append the file's lines to the table; URL FILE: append the table's rows to the file "
+                    "(a missing file is made). Verbatim and in order; a second run copies nothing, and a copy cut "
+                    "short goes on from where it stopped. A destination that holds lines other than the source's "
+                    "first ones is refused.")
+    copy.add_argument("source", metavar="FILE|URL")
+    copy.add_argument("destination", metavar="URL|FILE")
     copy.set_defaults(handler=run_copy)
 
 
@@ -69,14 +72,28 @@ def _looks_like_url(text: str) -> bool:
 
 def run_copy(args: argparse.Namespace) -> int:
     postgres, pgcopy = _postgres()
-    if not postgres.is_url(args.destination):
-        raise CommandError(f"copy goes from a ledger file to a PostgreSQL table: {args.destination} is not "
-                           "a postgresql:// URL")
-    if not args.source.is_file():
-        raise CommandError(f"no ledger file at {args.source}: name the .jsonl file to copy")
-    copied = pgcopy.copy_to_table(args.source, args.destination)
-    where = postgres.parse_url(args.destination)
-    print(f"copied {copied.added} line(s) of {args.source} to {where} "
+    source, destination = args.source, args.destination
+    if postgres.is_url(source) and not postgres.is_url(destination):
+        path = Path(destination).expanduser()
+        if path.is_dir():
+            raise CommandError(f"{path} is a folder: name the .jsonl file to copy the table into")
+        where = postgres.parse_url(source)
+        copied = pgcopy.copy_to_file(source, path)
+        print(f"copied {copied.added} line(s) of {where} to {path} "
+              f"({copied.already} were there already; the file now holds {copied.already + copied.added})")
+        return 0
+    if postgres.is_url(source):
+        raise CommandError("copy goes from a file to a table or from a table to a file: to copy one table into "
+                           "another, copy it into a file first, then the file into the new table")
+    if not postgres.is_url(destination):
+        raise CommandError(f"copy goes from a ledger file to a PostgreSQL table or back: neither {source} nor "
+                           f"{destination} is a postgresql:// URL (a file is copied as any file is)")
+    path = Path(source).expanduser()
+    if not path.is_file():
+        raise CommandError(f"no ledger file at {path}: name the .jsonl file to copy")
+    copied = pgcopy.copy_to_table(path, destination)
+    where = postgres.parse_url(destination)
+    print(f"copied {copied.added} line(s) of {path} to {where} "
           f"({copied.already} were there already; the table now holds {copied.already + copied.added})")
     return 0
 
