@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -80,3 +81,23 @@ def test_copy_refuses_a_file_with_problems_and_copies_nothing(pg_url, write_ledg
 def test_copy_into_a_missing_table_says_to_init(pg_url, capsys):
     assert main(["copy", str(SAMPLE), pg_url]) == 1
     assert "dealbook init" in capsys.readouterr().err
+
+
+def test_salvage_of_a_table_writes_a_new_file_and_says_to_copy_it_into_a_new_table(pg_url, write_ledger, tmp_path,
+                                                                                   capsys):
+    main(["init", pg_url])
+    where = postgres.parse_url(pg_url)
+    good = [opened("a", "D-1"), opened("b", "D-2"), opened("c", "D-3")]
+    with postgres.connect(where) as conn:  # a line stamped far ahead, as a broken clock would (no check here)
+        postgres.append_lines(conn, where.table, 0, [*good, opened("d", "D-4", "2099-01-01T00:00:00+00:00")],
+                              lambda rows: None)
+    new = tmp_path / "salvaged.jsonl"
+    capsys.readouterr()
+    assert main(["salvage", str(new), "--line", "2", "--future", "--ledger", pg_url]) == 0
+    out = capsys.readouterr().out
+    assert new.read_text() == good[0] + "\n" + good[2] + "\n"
+    record = (tmp_path / "salvaged.jsonl.left-out.jsonl").read_text().splitlines()
+    assert [json.loads(r)["line"] for r in record] == [2, 4] and json.loads(record[0])["from"] == str(where)
+    assert "dealbook copy" in out and len(rows(pg_url)) == 4  # the table itself is never changed
+    assert main(["salvage", pg_url + "_b", "--line", "1", "--ledger", pg_url]) == 1
+    assert "salvage writes a new FILE" in capsys.readouterr().err
