@@ -21,7 +21,7 @@ import duckdb
 from ledger import LedgerState
 from ledger.home import home_for
 from ledger.home_table import TableHome, TableName, fold_rows
-from ledger.postgres import Where, parse_url
+from ledger.postgres import Offline, Where, parse_url
 from ledger.writer import Resumed
 from queries import cache, days, loading
 from queries.store import Store
@@ -54,8 +54,12 @@ class TableStore(Store):
         self.where = parse_url(url)
         super().__init__(TableName(str(self.where)), cache_file)  # type: ignore[arg-type]
 
+    offline: str | None = None  # why the server could not be reached when a board opened it from its cache
+
     @classmethod
-    def open_table(cls, url: str, *, cache: bool = True) -> TableStore:
+    def open_table(cls, url: str, *, cache: bool = True, offline_ok: bool = False) -> TableStore:
+        """The table's Store, caught up with the server. `offline_ok` (the board): when the server cannot be
+        reached, the cache as last read (`offline` says why), if it holds any row; else Offline."""
         where = parse_url(url)
         path = cache_path_for_table(where) if cache else None
         if path is not None:
@@ -66,6 +70,10 @@ class TableStore(Store):
         store = cls(url, path)
         try:
             return store._refreshed()
+        except Offline as err:
+            if not offline_ok or store.cache_path is None:
+                raise
+            return cls._as_cached(url, store.cache_path, err)
         except duckdb.Error as err:
             if store.cache_path is None:
                 raise
@@ -80,6 +88,23 @@ class TableStore(Store):
             store = cls(url, None)
             store.cache_note = f"cannot use the cache {path} ({err}): working from memory"
             return store._refreshed()
+
+    @classmethod
+    def _as_cached(cls, url: str, path: Path, away: Offline) -> TableStore:
+        """The cache as last read, unproven (the next refresh that reaches the server proves it); `away` unless
+        it holds a row."""
+        store = cls(url, path)
+        try:
+            if not store._coverage.covered:
+                raise away
+            with store._lock, store._con.cursor() as cur:
+                store._last = store._last_row(cur)
+                store._day_tz = store._resume_base(cur).tz
+        except BaseException:
+            store.close()
+            raise
+        store.offline = str(away)
+        return store
 
     @property
     def home(self) -> TableHome:
@@ -108,6 +133,7 @@ class TableStore(Store):
             elif added > 50_000 and self.cache_path is not None:
                 cur.execute("CHECKPOINT")
             self._tail_problems = []
+            self.offline = None
             return added
 
     def _load_piece(self, cur: duckdb.DuckDBPyConnection, piece: list, first: bool) -> int:

@@ -134,3 +134,52 @@ async def test_the_server_stopped_and_started_under_an_open_board(tmp_path):
         forget_tables()
         pg.close()
 
+
+
+async def test_a_board_opened_while_the_server_is_down_shows_its_cache_then_turns_live(tmp_path):
+    pg = Restartable()
+    try:
+        url = pg.server.url(table="team_a")
+        fill(url, tmp_path)
+        from queries.table_store import TableStore
+
+        TableStore.open_table(url).close()  # an earlier session on this laptop left its cache warm
+        forget_tables()
+        pg.stop()
+        app = make_app(url, tmp_path, watch=True)  # type: ignore[arg-type]
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            assert "offline: reconnecting" in board(app).notes_text
+            assert "Progress 3,000" in header(app)  # the cache, as last read
+            await pilot.press(">")  # refused with the reason, never queued
+            await settle(pilot)
+            status = board(app).status_text
+            assert "Refused" in status and "offline: reconnecting" in status and "nothing is queued" in status
+            pg.start()
+            await until(pilot, lambda: "offline" not in board(app).notes_text)
+            assert len(rows(url)) == len(SMALL)
+            assert await cli("priority", "D-2", "must", "--ledger", url,
+                             "--ts", (NOW + dt.timedelta(minutes=1)).isoformat()) == 0
+            await until(pilot, lambda: "Progress 10,200" in header(app))  # live again: woken, caught up by seq
+    finally:
+        forget_tables()
+        pg.close()
+
+
+async def test_a_board_with_no_cache_and_no_server_says_so(tmp_path):
+    pg = Restartable()
+    try:
+        url = pg.server.url(table="team_a")
+        fill(url, tmp_path)
+        forget_tables()
+        pg.stop()
+        app = make_app(url, tmp_path, watch=True)  # type: ignore[arg-type]
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            view = board(app).view
+            assert view is not None and view.error is not None and "cannot reach the ledger" in view.error
+            pg.start()
+            await until(pilot, lambda: "Progress 3,000" in header(app))  # the server back: read whole
+    finally:
+        forget_tables()
+        pg.close()

@@ -43,7 +43,11 @@ class Engine(Protocol):
 
 
 def open_engine(path: Path) -> Engine:
-    """The DuckDB store of the ledger, cached beside it."""
+    """The DuckDB store of the ledger, cached beside it; a table's, from its cache when the server is away."""
+    if is_url(path):
+        from queries.table_store import TableStore
+
+        return TableStore.open_table(str(path), offline_ok=True)
     from queries import Store  # here, so that importing the board does not load DuckDB before it is needed
 
     return Store.open(path)
@@ -167,7 +171,7 @@ class BoardData:
     def _fresh_engine(self) -> Engine:
         if self._engine is None:
             self._engine = open_engine(self.path)
-            self._offline = None
+            self._offline = getattr(self._engine, "offline", None)  # a table's server away: its cache, read-only
         else:
             try:
                 self._engine.refresh()
