@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import decimal
+import threading
 from collections.abc import Iterable
 from decimal import Decimal
 
@@ -34,9 +35,31 @@ def can_close(forecast: Forecast) -> list[ForecastDeal]:
 
 
 def odds_of(forecast: Forecast, *, draws: int | None = None) -> TargetOdds:
-    """The probability of making the forecast's target (None without one), with p10/p50/p90 of what will be won."""
-    return odds_from(forecast.won, forecast.target, ((d.amount, rate_of(d)) for d in can_close(forecast)),
-                     draws=draws)
+    """The probability of making the forecast's target (None without one), with p10/p50/p90 of what will be won.
+
+    The answer depends only on what is won, the target and the (amount, rate) of the deals that can
+    close, and a simulation is seeded: the same inputs give the same odds, so the last few are kept.
+    A board reloaded after a note, an owner or a priority changed (another laptop's, say) reuses
+    them instead of simulating the pipeline again (0.8 s at a million lines, 10k open deals).
+    """
+    deals = [(d.amount, rate_of(d)) for d in can_close(forecast)]
+    key = (str(forecast.won), str(forecast.target), draws, tuple((str(a), str(r)) for a, r in deals))
+    with _kept_lock:
+        odds = _kept.pop(key, None)
+        if odds is not None:
+            _kept[key] = odds  # the most recent last
+            return odds
+    odds = odds_from(forecast.won, forecast.target, deals, draws=draws)
+    with _kept_lock:
+        _kept[key] = odds
+        while len(_kept) > KEPT_ODDS:
+            del _kept[next(iter(_kept))]
+    return odds
+
+
+KEPT_ODDS = 16  # the odds of the last views (each period and owner a board shows has its own)
+_kept: dict[tuple, TargetOdds] = {}
+_kept_lock = threading.Lock()
 
 
 def odds_from(won: Decimal, target: Decimal | None, deals: Iterable[tuple[Decimal, Decimal]], *,

@@ -18,6 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 from textual.worker import Worker, WorkerState
 
+from ledger.problems import is_url
 from queries.moments import period_bounds, resize_period, shift_period
 from tui.board.changes import ChangeKeys
 from tui.board.data import Applied, BoardData, BoardView, FileSignature, WriteResult
@@ -33,6 +34,7 @@ from tui.whatif.keys import ScenarioKeys
 from tui.whatif.panel import ScenarioPanel
 
 POLL_SECONDS = 0.5
+TABLE_POLL_SECONDS = 0.1  # a table's signature is the watch thread's counters: no system call, and a change shows sooner
 CONFIRM_SECONDS = 1.0  # after the last of a run of keys, the engine's view replaces the carried one
 
 
@@ -100,7 +102,7 @@ class BoardScreen(ScenarioKeys, ChangeKeys, Screen[None], inherit_bindings=False
         self.say("loading the ledger…")
         self.reload()
         if self.watch:
-            self.set_interval(POLL_SECONDS, self.poll)
+            self.set_interval(TABLE_POLL_SECONDS if is_url(self.data.path) else POLL_SECONDS, self.poll)
 
     # -- loading ---------------------------------------------------------------------------------
 
