@@ -144,3 +144,16 @@ def test_a_change_command_on_a_table_takes_its_fold_from_the_cache(pg_url, tmp_p
     assert main(["--ledger", pg_url, "move", "D-1", "quote", "--expect-version", "2", "--ts", at(8)]) == 0
     assert capsys.readouterr().out.startswith("line 6: D-1: ")
     assert reads and min(reads) == len(CACHED)
+
+
+def test_the_owner_check_of_a_change_command_reads_the_cache_and_the_rows_past_it(pg_url, tmp_path, reads, capsys):
+    cached_table(pg_url, tmp_path)
+    from ledger import DealOpened
+
+    another_laptop(pg_url, stamp(DealOpened, ts=at(6), deal="D-4", name="Deal D-4", owner="mai", stage="quote",
+                                 amount=1000, priority="must"))
+    reads.clear()
+    assert main(["--ledger", pg_url, "owner", "D-1", "maii", "--ts", at(7)]) == 1
+    assert "did you mean mai" in capsys.readouterr().err  # mai: seen only in a row past the cache
+    assert main(["--ledger", pg_url, "owner", "D-1", "mai", "--ts", at(7)]) == 0
+    assert reads and min(reads) == len(CACHED)

@@ -189,7 +189,13 @@ def _check_owner(ledger: Path, owner: str) -> None:
 
 
 def _known_owners(ledger: Path) -> set[str]:
-    if is_url(ledger):  # a table: its rows, read by the home (the writer reads them again under the lock)
+    if is_url(ledger):  # a table: from its cache on this laptop (the rows past it read), else its rows, all read
+        from queries.table_store import table_source
+
+        with table_source(str(ledger)) as store:
+            if store is not None:
+                store.refresh()
+                return set(store.facts().owners)
         state = read_ledger(ledger, keep_events=False).state
         return state.owners | {owner for _, owner in state.targets if owner}
     try:
