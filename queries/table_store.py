@@ -140,7 +140,11 @@ class TableStore(Store):
         cov = self._coverage
         if first:
             fresh = "".join(text + "\n" for _, text in piece).encode("utf-8", errors="surrogateescape")
-            self._state = self._resume_state(cur, fresh) if cov.covered else LedgerState()
+            if cov.covered:  # the cache's fold for what the new rows name, on the base kept since the last facts()
+                ids, deals = loading.referenced(fresh)
+                self._state = loading.resume_state(cur, ids, deals, self._resume_base(cur))
+            else:
+                self._state = LedgerState()
         state = self._state
         read = fold_rows(self.path, piece, cov.covered, cov.next_line, state)
         last_id = self.home.id_at(piece[-1][0]) or ""
@@ -161,6 +165,8 @@ class TableStore(Store):
         self._coverage = new
         self._day_tz = state.tz
         self._last = self._last_row(cur)
+        # the fold's ledger-wide parts are resume_base's answer for the rows now loaded: kept, not queried again
+        self._base = ((new.covered, new.next_line), ledger_wide(state))
         return len(read.events)
 
     def resume(self, ids: set[str], deals: set[str]) -> Resumed | None:
@@ -186,6 +192,14 @@ class TableStore(Store):
             return Resumed(state, cov.covered, cov.next_line, (0, 0), last_id=held[1])
         finally:
             self._lock.release()
+
+
+def ledger_wide(state: LedgerState) -> LedgerState:
+    """The parts of a fold that loading.resume_base reads from the cache (ends, count, stages, targets, settings,
+    key results), copied: what the next rows are checked against besides the deals and ids they name."""
+    return LedgerState(last_ts=state.last_ts, stages=dict(state.stages), targets=dict(state.targets),
+                       events=state.events, first_ts=state.first_ts, settings=dict(state.settings),
+                       key_results=dict(state.key_results))
 
 
 @contextlib.contextmanager

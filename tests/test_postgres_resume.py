@@ -157,3 +157,29 @@ def test_the_owner_check_of_a_change_command_reads_the_cache_and_the_rows_past_i
     assert "did you mean mai" in capsys.readouterr().err  # mai: seen only in a row past the cache
     assert main(["--ledger", pg_url, "owner", "D-1", "mai", "--ts", at(7)]) == 0
     assert reads and min(reads) == len(CACHED)
+
+
+def test_a_refresh_keeps_the_ledger_wide_fold_that_the_cache_would_answer(pg_url, tmp_path):
+    from queries import loading
+
+    more = [line("settings_changed", "s1", at(6), tz="Asia/Ho_Chi_Minh"),
+            line("stage_defined", "s2", at(7), stage="demo", rate=0.3, lead_days=20, position=3, kind="open"),
+            line("target_set", "s3", at(8), period="2026-10", amount=9000),
+            line("target_set", "s4", at(9), period="2026-10", owner="lan", amount=4000),
+            line("stage_changed", "s5", at(10), deal="D-3", stage="demo")]
+    cached_table(pg_url, tmp_path, CACHED + more[:1])
+    where = postgres.parse_url(pg_url)
+    with postgres.connect(where) as conn:
+        postgres.append_lines(conn, where.table, 0, more[1:], lambda rows: None)
+    store = TableStore.open_table(pg_url)  # the rows past the cache loaded: the base kept from their fold
+    try:
+        kept = store._base
+        assert kept is not None and kept[0] == (store._coverage.covered, store._coverage.next_line)
+        with store.cursor() as cur:
+            asked = loading.resume_base(cur)
+        fields = ("last_ts", "stages", "targets", "events", "first_ts", "settings", "key_results")
+        assert [getattr(kept[1], f) for f in fields] == [getattr(asked, f) for f in fields]
+        assert list(kept[1].stages) == list(asked.stages) and "demo" in kept[1].stages
+        assert kept[1].targets[("2026-10", "lan")] == 4000 and kept[1].events == 10
+    finally:
+        store.close()
