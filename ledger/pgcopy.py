@@ -95,9 +95,10 @@ def copy_to_file(url: str, path: str | os.PathLike[str]) -> Copied:
         fd = os.open(path, os.O_RDWR | os.O_APPEND)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
-            size = os.fstat(fd).st_size
             with open(fd, "rb", closefd=False) as f:
-                already, seq = _file_prefix(conn, where, path, f)
+                already, seq, size = _file_prefix(conn, where, path, f)
+            if size < os.fstat(fd).st_size:  # the cut-off start of the next row (a copy killed mid-write): redone
+                os.ftruncate(fd, size)
             rows = postgres.read_from(conn, where.table, seq)
             added = _write_rows(fd, rows, path, size)
         finally:
@@ -105,24 +106,27 @@ def copy_to_file(url: str, path: str | os.PathLike[str]) -> Copied:
     return Copied(already, added)
 
 
-def _file_prefix(conn, where: postgres.Where, path: Path, f) -> tuple[int, int]:
-    """How many of the table's first rows the file holds (all its lines), and the last one's seq; LedgerError
-    naming the first line that differs, or a file longer than the table, or a last line cut off."""
+def _file_prefix(conn, where: postgres.Where, path: Path, f) -> tuple[int, int, int]:
+    """How many of the table's first rows the file holds, the last one's seq, and the bytes they take; LedgerError
+    naming the first line that differs, or a file longer than the table. A last line cut off is the start of a
+    copy's line killed mid-write when it starts the next row (written again); else it is refused."""
     rows = postgres.read_from(conn, where.table)
-    count, seq = 0, 0
+    count, seq, size = 0, 0, 0
     for raw in f:
-        count += 1
-        if not raw.endswith(b"\n"):
-            raise LedgerError(f"the last line of {path} (line {count}) was cut off; nothing was copied. Run "
-                              f"`dealbook check --ledger {path}` and repair it, or copy into a new file")
         row = next(rows, None)
+        if not raw.endswith(b"\n"):
+            if row is not None and row[1].encode("utf-8", errors="surrogateescape").startswith(raw):
+                break
+            raise LedgerError(f"the last line of {path} (line {count + 1}) was cut off; nothing was copied. Run "
+                              f"`dealbook check --ledger {path}` and repair it, or copy into a new file")
+        count += 1
         text = raw[:-1].decode("utf-8", errors="surrogateescape")
         if row is None or row[1] != text:
             theirs = f"its row {row[0]} is {quote(row[1])}" if row else f"it holds only {count - 1} row(s)"
             raise LedgerError(f"{path} holds other lines than the table {where}: line {count} is {quote(text)}, "
                               f"{theirs}. Nothing was copied; copy into a new file")
-        seq = row[0]
-    return count, seq
+        seq, size = row[0], size + len(raw)
+    return count, seq, size
 
 
 def _write_new(conn, where: postgres.Where, path: Path) -> int:

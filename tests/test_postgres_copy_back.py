@@ -75,10 +75,15 @@ def test_a_file_holding_a_prefix_gets_the_rest_and_one_holding_other_lines_is_re
     assert main(["copy", pg_url, str(longer)]) == 1
     assert "holds only 3 row(s)" in capsys.readouterr().err
 
-    cut = tmp_path / "cut.jsonl"
-    cut.write_bytes(full.read_bytes()[:-5])
+    killed = tmp_path / "killed.jsonl"  # a copy killed mid-line: that line is written again, whole
+    killed.write_bytes(full.read_bytes()[:-5])
+    assert main(["copy", pg_url, str(killed)]) == 0
+    assert "copied 1 line(s)" in capsys.readouterr().out and killed.read_bytes() == full.read_bytes()
+
+    cut = tmp_path / "cut.jsonl"  # a cut-off line that is not the next row's start: refused, left as it is
+    cut.write_bytes(full.read_bytes()[:-5] + b"X")
     assert main(["copy", pg_url, str(cut)]) == 1
-    assert "was cut off" in capsys.readouterr().err and cut.read_bytes() == full.read_bytes()[:-5]
+    assert "was cut off" in capsys.readouterr().err and cut.read_bytes() == full.read_bytes()[:-5] + b"X"
 
 
 def test_a_failed_write_leaves_the_file_as_it_was(pg_url, tmp_path, monkeypatch):
