@@ -55,6 +55,14 @@ class TableStore(Store):
         super().__init__(TableName(str(self.where)), cache_file)  # type: ignore[arg-type]
 
     offline: str | None = None  # why the server could not be reached when a board opened it from its cache
+    # the last refresh that loaded rows: the seq before it, the seq after it, and the events it added (a board
+    # carries them over its last view at once, tui/board/data.py: caught_up)
+    recent: tuple[int, int, list] | None = None
+
+    @property
+    def position(self) -> int:
+        """The last seq loaded."""
+        return self._coverage.covered
 
     @classmethod
     def open_table(cls, url: str, *, cache: bool = True, offline_ok: bool = False) -> TableStore:
@@ -123,10 +131,12 @@ class TableStore(Store):
             self._proven = True
             cov = self._coverage
             rows = home.iter_rows_after(cov.covered)
-            added, first = 0, True
+            added, first, start, events = 0, True, cov.covered, []
             while piece := list(islice(rows, PIECE_ROWS)):
-                added += self._load_piece(cur, piece, first)
+                added += self._load_piece(cur, piece, first, events if added < PIECE_ROWS else None)
                 first = False
+            if not first:
+                self.recent = (start, self._coverage.covered, events) if len(events) == added else None
             if first:  # nothing new
                 self._last = self._last_row(cur)
                 self._day_tz = self._resume_base(cur).tz
@@ -136,7 +146,7 @@ class TableStore(Store):
             self.offline = None
             return added
 
-    def _load_piece(self, cur: duckdb.DuckDBPyConnection, piece: list, first: bool) -> int:
+    def _load_piece(self, cur: duckdb.DuckDBPyConnection, piece: list, first: bool, events: list | None) -> int:
         cov = self._coverage
         if first:
             fresh = "".join(text + "\n" for _, text in piece).encode("utf-8", errors="surrogateescape")
@@ -167,6 +177,8 @@ class TableStore(Store):
         self._last = self._last_row(cur)
         # the fold's ledger-wide parts are resume_base's answer for the rows now loaded: kept, not queried again
         self._base = ((new.covered, new.next_line), ledger_wide(state))
+        if events is not None:
+            events.extend(read.events)
         return len(read.events)
 
     def resume(self, ids: set[str], deals: set[str]) -> Resumed | None:

@@ -183,3 +183,39 @@ async def test_a_board_with_no_cache_and_no_server_says_so(tmp_path):
     finally:
         forget_tables()
         pg.close()
+
+
+def test_another_laptops_rows_are_carried_over_the_view_before_the_engines_reload(pg_url, tmp_path, monkeypatch):
+    from ledger import NoteAdded, PriorityChanged, stamp
+    from ledger.home import home_for
+    from tui.board.data import BoardData
+
+    fill(pg_url, tmp_path)
+    data = BoardData(pg_url, lambda: NOW)  # type: ignore[arg-type]
+    try:
+        first = data.load(None, None)
+        assert first.forecast is not None and not first.provisional
+        ts = NOW + dt.timedelta(minutes=1)
+        elsewhere = home_for(pg_url)  # another laptop's writes (this process's home: the same rows on the server)
+        elsewhere.append(stamp(NoteAdded, ts=ts, deal="D-1", text="call the buyer"))
+        elsewhere.append(stamp(PriorityChanged, ts=ts, deal="D-2", priority="must"))
+
+        def no_forecast(*args, **kwargs):
+            raise AssertionError("a carried view needs no forecast from the engine")
+
+        monkeypatch.setattr(data._engine, "forecast", no_forecast)
+        quick = data.caught_up(first.period, None)
+        assert quick is not None and quick.provisional and quick.generation > first.generation
+        deals = {d.deal: d for d in quick.forecast.deals}
+        assert deals["D-1"].next_action == "call the buyer" and deals["D-2"].priority == "must"
+        assert deals["D-1"].version == {d.deal: d for d in first.forecast.deals}["D-1"].version + 1
+        assert data.caught_up(first.period, None) is None  # a carried view is not carried again: the engine's comes next
+        monkeypatch.undo()
+        full = data.load(first.period, None)
+        assert not full.provisional and {d.deal: d for d in full.forecast.deals}["D-1"].next_action == "call the buyer"
+        assert data.caught_up(first.period, None) is None  # nothing new since the engine's view
+        elsewhere.append(stamp(NoteAdded, ts=ts, deal="D-1", text="send the quote"))
+        again = data.caught_up(first.period, None)
+        assert again is not None and {d.deal: d for d in again.forecast.deals}["D-1"].next_action == "send the quote"
+    finally:
+        data.close()

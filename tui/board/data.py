@@ -156,6 +156,7 @@ class BoardData:
         self._engine: Engine | None = None
         self._last_ts: dt.datetime | None = None  # the latest ts seen in the ledger or appended here
         self._shown: BoardView | None = None  # the latest view of the ledger alone, to carry changes over
+        self._shown_position: int | None = None  # a table's last seq that _shown was read at
 
     def close(self) -> None:
         """Let go of the engine (its DuckDB connection and the cache file's lock)."""
@@ -244,10 +245,11 @@ class BoardData:
     def _load(self, period: str | None, owner: str | None, scenario: tuple[Event, ...] | None = None) -> BoardView:
         generation = next(self._generations)  # taken before reading: a change carried meanwhile is newer
         signature = self.signature()
-        facts, problems, cut = LedgerFacts(), [], None
+        facts, problems, cut, position = LedgerFacts(), [], None, None
         forecast, error, whatif, scenario_error = None, None, None, None
         try:
             engine = self._fresh_engine()
+            position = getattr(engine, "position", None)  # a table's last seq loaded: what the view shows
             facts = engine.facts()
             cut = engine.cut_off
             problems = [p for p in engine.problems if p is not cut]
@@ -291,8 +293,38 @@ class BoardData:
         if scenario is None:
             with self._view_lock:
                 if self._shown is None or self._shown.generation < generation:
-                    self._shown = view
+                    self._shown, self._shown_position = view, position
         return view
+
+    def caught_up(self, period: str | None, owner: str | None) -> BoardView | None:
+        """A table's rows added by other laptops, read now and carried over the last view in Python
+        (queries.instant), so the board repaints before the engine's reload (which then replaces it);
+        None when only the engine can tell (the view is not the engine's, or the rows are not all past it)."""
+        if not is_url(self.path):
+            return None
+        with self._lock:
+            with self._view_lock:
+                view, position = self._shown, self._shown_position
+            if (view is None or view.forecast is None or view.provisional or view.read_only or position is None
+                    or (view.period, view.owner) != (period, owner)):
+                return None
+            try:
+                engine = self._fresh_engine()
+            except Exception:  # noqa: BLE001 - the reload that follows says what went wrong
+                return None
+            recent = getattr(engine, "recent", None)
+            if self._offline is not None or recent is None or recent[0] != position:
+                return None
+            forecast = advance(view.forecast, [(event, None) for event in recent[2]], view.stages)
+            if forecast is None:
+                return None
+            with self._view_lock:
+                if self._shown is not view:
+                    return None
+                self._shown = replace(view, forecast=forecast, as_of=forecast.as_of, signature=self.signature(),
+                                      generation=next(self._generations), provisional=True)
+                self._shown_position = recent[1]
+                return self._shown
 
     def carried(self, result: WriteResult, period: str | None, owner: str | None) -> BoardView | None:
         """The last view with the changes just written carried over in Python (queries.instant), so the

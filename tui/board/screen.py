@@ -138,7 +138,19 @@ class BoardScreen(ScenarioKeys, ChangeKeys, Screen[None], inherit_bindings=False
         signature = self.data.signature()
         if signature != self.view.signature and signature != self.requested:
             self.requested = signature  # asked once per change, however long the read takes
-            self.reload()
+            if self.scenario_events() is None:
+                self.catch_up(self.period, self.owner)
+            else:
+                self.reload()
+
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    def catch_up(self, period: str | None, owner: str | None) -> None:
+        """Another laptop's rows painted at once, carried over the view shown (a table's board), then the
+        engine's view."""
+        quick = self.data.caught_up(period, owner)
+        if quick is not None:
+            self.post_message(self.Loaded(quick))
+        self.post_message(self.Loaded(self.data.load(period, owner)))
 
     def on_board_screen_loaded(self, message: BoardScreen.Loaded) -> None:
         first = self.view is None
