@@ -300,31 +300,31 @@ class BoardData:
         """A table's rows added by other laptops, read now and carried over the last view in Python
         (queries.instant), so the board repaints before the engine's reload (which then replaces it);
         None when only the engine can tell (the view is not the engine's, or the rows are not all past it)."""
-        if not is_url(self.path):
+        engine = self._engine  # not under the loads' lock: a reload under way does not hold this repaint up
+        if not is_url(self.path) or engine is None or self.offline() is not None:
             return None
-        with self._lock:
-            with self._view_lock:
-                view, position = self._shown, self._shown_position
-            if (view is None or view.forecast is None or view.provisional or view.read_only or position is None
-                    or (view.period, view.owner) != (period, owner)):
-                return None
-            try:
-                engine = self._fresh_engine()
-            except Exception:  # noqa: BLE001 - the reload that follows says what went wrong
-                return None
-            recent = getattr(engine, "recent", None)
-            if self._offline is not None or recent is None or recent[0] != position:
-                return None
-            forecast = advance(view.forecast, [(event, None) for event in recent[2]], view.stages)
-            if forecast is None:
-                return None
-            with self._view_lock:
-                if self._shown is not view:
-                    return None
-                self._shown = replace(view, forecast=forecast, as_of=forecast.as_of, signature=self.signature(),
-                                      generation=next(self._generations), provisional=True)
-                self._shown_position = recent[1]
-                return self._shown
+        with self._view_lock:
+            view, position = self._shown, self._shown_position
+        if (view is None or view.forecast is None or view.provisional or view.read_only or position is None
+                or (view.period, view.owner) != (period, owner)):
+            return None
+        try:
+            engine.refresh()  # the Store's own lock keeps refreshes apart
+        except Exception:  # noqa: BLE001 - the reload that follows says what went wrong
+            return None
+        recent = getattr(engine, "recent", None)
+        if recent is None or recent[0] != position:
+            return None  # rows the view did not show were read before these: only the engine can tell
+        forecast = advance(view.forecast, [(event, None) for event in recent[2]], view.stages)
+        if forecast is None:
+            return None
+        with self._view_lock:
+            if self._shown is not view:
+                return None  # a newer view meanwhile
+            self._shown = replace(view, forecast=forecast, as_of=forecast.as_of, signature=self.signature(),
+                                  generation=next(self._generations), provisional=True)
+            self._shown_position = recent[1]
+            return self._shown
 
     def carried(self, result: WriteResult, period: str | None, owner: str | None) -> BoardView | None:
         """The last view with the changes just written carried over in Python (queries.instant), so the
