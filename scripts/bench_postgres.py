@@ -54,6 +54,33 @@ def bench_appends(server: pgserver.Server, count: int) -> None:
           f"max {max(took):.2f} ms")
 
 
+def bench_pipeline(server: pgserver.Server, count: int) -> None:
+    """append_lines with and without psycopg's pipeline, in interleaved blocks of 50 (the same load for both)."""
+    import contextlib
+
+    url = server.url(table="bench_pipeline")
+    postgres.init(url)
+    where = postgres.parse_url(url)
+    piped = postgres._pipeline
+    took: dict[str, list[float]] = {"pipelined": [], "one statement at a time": []}
+    known, n = 0, 0
+    try:
+        with postgres.connect(where) as conn:
+            for block in range(max(1, count // 100)):
+                for mode in sorted(took, reverse=bool(block % 2)):
+                    postgres._pipeline = piped if mode == "pipelined" else (lambda c: contextlib.nullcontext())
+                    for _ in range(50):
+                        start = time.perf_counter()
+                        known = postgres.append_lines(conn, where.table, known, [event(n)], lambda rows: None).seqs[-1]
+                        took[mode].append((time.perf_counter() - start) * 1000)
+                        n += 1
+    finally:
+        postgres._pipeline = piped
+    for mode, values in took.items():
+        print(f"append_lines {mode}, {len(values)} appends: p50 {percentile(values, 0.5):.2f} ms, "
+              f"p99 {percentile(values, 0.99):.2f} ms, max {max(values):.2f} ms")
+
+
 def bench_read(server: pgserver.Server, lines: int) -> None:
     url = server.url(table="bench_read")
     postgres.init(url)
@@ -480,6 +507,7 @@ def main() -> None:
     try:
         if not args.homes_only:
             bench_appends(server, args.appends)
+            bench_pipeline(server, args.appends)
             bench_read(server, args.lines)
             bench_wake(server)
         bench_homes(server, args.ledger_lines, args.appends, args.board_changes, args.ledger_file,
