@@ -9,8 +9,8 @@ read by the file reader's code too (reader.read_bytes), so a table and a file ac
 from __future__ import annotations
 
 import threading
-from itertools import islice
 from collections.abc import Callable, Iterator, Sequence
+from itertools import islice
 
 import psycopg
 import psycopg.sql
@@ -172,7 +172,11 @@ class TableHome:
                 return None
             if hinted != resumed.end_offset:
                 hinted = resumed.end_offset
-                past = list(islice(self.iter_rows_after(resumed.end_offset), resumed.next_line + 1))
+                rows = self.iter_rows_after(resumed.end_offset)
+                try:
+                    past = list(islice(rows, resumed.next_line + 1))
+                finally:
+                    rows.close()  # stopped early: let go of the home's lock now, not when collected
                 if len(past) > resumed.next_line:
                     return None  # a cache far behind saves little over reading the table
                 named = _deals_named(past)
