@@ -109,9 +109,9 @@ def test_the_cache_is_kept_on_this_laptop_and_a_reopen_reads_only_the_rows_it_la
     seen = []
     original = TableStore._load_piece
 
-    def counting(self, cur, piece, first_piece):
+    def counting(self, cur, piece, *rest):
         seen.append(len(piece))
-        return original(self, cur, piece, first_piece)
+        return original(self, cur, piece, *rest)
 
     TableStore._load_piece = counting
     try:
