@@ -100,7 +100,7 @@ def require_ledger(path: Path | str) -> None:
     if not path.exists():
         raise CommandError(
             f"no ledger at {path}: pass --ledger PATH, set ${ENV_LEDGER}, "
-            "or start one with `dealbook open` or `dealbook target`"
+            f"or start one with `dealbook init {path}`"
         )
 
 
