@@ -41,7 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Print a completion script made from the command line's own parser (shtab): for bash, "
                     "`dealbook completion bash > ~/.local/share/bash-completion/completions/dealbook`; for zsh, "
                     "`dealbook completion zsh > ~/.zfunc/_dealbook` (with ~/.zfunc in fpath).")
-    completion.add_argument("shell", choices=("bash", "zsh", "tcsh"))
+    completion.add_argument("shell", choices=("bash", "zsh", "tcsh"), help="the shell: bash, zsh or tcsh")
     completion.set_defaults(handler=lambda args: _completion(parser, args.shell))
     return parser
 

@@ -18,18 +18,29 @@ class CommandError(Exception):
     """A command that cannot do what was asked; the message says why and what to do. Exit code 1."""
 
 
+BY_HELP = "who records the change (default: the name in `dealbook config`, else your login name)"
+
+
 def ledger_options(suppress_defaults: bool) -> argparse.ArgumentParser:
-    """--ledger and --by, accepted before or after the command name."""
+    """--ledger and --sample, accepted before or after the command name; the top level (the board, which
+    writes) also takes --by, which a command takes only if it writes (see `writes`)."""
     default = argparse.SUPPRESS if suppress_defaults else None
     parser = argparse.ArgumentParser(add_help=False)
     parser.add_argument("--ledger", type=ledger_arg, default=default, metavar="PATH|URL",
                         help=f"the ledger file, or a team's table: postgresql://USER@HOST/DATABASE?table=NAME "
                              f"(default: ${ENV_LEDGER}, else ./{DEFAULT_LEDGER})")
-    parser.add_argument("--by", default=default, metavar="NAME", help="who records the change")
+    if not suppress_defaults:
+        parser.add_argument("--by", default=None, metavar="NAME", help=BY_HELP)
     parser.add_argument("--sample", action="store_true", default=False if default is None else default,
                         help="use a fresh copy of the bundled sample ledger (in $XDG_DATA_HOME/dealbook); "
                              "the repository's file is never changed")
     return parser
+
+
+def writes(sub: argparse.ArgumentParser, help: str = BY_HELP) -> argparse.ArgumentParser:
+    """Give a command that writes to the ledger its --by; a command that only reads has none."""
+    sub.add_argument("--by", default=argparse.SUPPRESS, metavar="NAME", help=help)
+    return sub
 
 
 def ledger_arg(text: str) -> Path | str:

@@ -34,8 +34,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "copy", help="copy a ledger file into a ledger table, line for line",
         description="Append the file's lines to the table, verbatim and in order. A second run copies nothing; "
                     "a table that holds lines other than the file's first ones is refused.")
-    copy.add_argument("source", type=Path, metavar="FILE")
-    copy.add_argument("destination", metavar="URL")
+    copy.add_argument("source", type=Path, metavar="FILE", help="the ledger file to copy (it is only read)")
+    copy.add_argument("destination", metavar="URL", help="the table: postgresql://USER@HOST/DATABASE?table=NAME")
     copy.set_defaults(handler=run_copy)
 
 

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 import msgspec
 
 from tui import parse
-from tui.cli.common import CommandError, require_ledger
+from tui.cli.common import CommandError, require_ledger, writes
 from tui.text import cell, day, money, orders, percent, plain
 
 TABLE_LIMIT = 40  # deals shown in a table by default; --json always has them all
@@ -75,6 +75,7 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
     calibrate.add_argument("--min-closed", type=int, default=20, metavar="N",
                            help="with --apply: a measured rate replaces the configured one when it rests on at "
                                 "least N closed deals, a lead time when on N won deals (default 20)")
+    writes(calibrate, help="who records the new rates with --apply (default: the configured name, else your login)")
     calibrate.set_defaults(handler=run_calibrate)
 
 
