@@ -9,15 +9,10 @@ import sys
 from pathlib import Path
 
 from ledger.problems import is_url
+from tui.cli.errors import CommandError as CommandError  # the command modules import it from here
 
 DEFAULT_LEDGER = Path("dealbook.jsonl")
 ENV_LEDGER = "DEALBOOK_LEDGER"
-
-
-class CommandError(Exception):
-    """A command that cannot do what was asked; the message says why and what to do. Exit code 1."""
-
-
 BY_HELP = "who records the change (default: the name in `dealbook config`, else your login name)"
 
 

@@ -21,9 +21,9 @@ from tui.whatif.draft import changes_of, events_of, summary
 from tui.whatif.panel import ScenarioPanel
 
 if TYPE_CHECKING:
-    from tui.board.screen import BoardScreen
+    from tui.board.host import BoardHost
 
-    _Base = BoardScreen
+    _Base = BoardHost  # the screen that mixes this in, as its own module says it (screen.py imports this one)
 else:
     _Base = object
 
