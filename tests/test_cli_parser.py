@@ -44,6 +44,17 @@ def test_a_reading_command_refuses_by(capsys):
     assert done.value.code == 2 and "unrecognized arguments: --by lan" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("argv", [["--by", "lan", "forecast"], ["--by", "lan", "log"]])
+def test_by_before_a_reading_command_is_refused_not_ignored(argv, capsys, tmp_path):
+    assert main(["--ledger", str(tmp_path / "none.jsonl"), *argv]) == 1
+    assert "writes nothing: leave --by out" in capsys.readouterr().err
+
+
+def test_by_before_a_writing_command_is_taken():
+    args = build_parser().parse_args(["--by", "lan", "note", "D-1", "call back"])
+    assert args.by == "lan" and args.writes
+
+
 def test_a_writing_command_takes_by_after_its_name():
     args = build_parser().parse_args(["note", "D-1", "call back", "--by", "lan"])
     assert args.by == "lan" and args.text == "call back"

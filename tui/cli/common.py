@@ -35,7 +35,16 @@ def ledger_options(suppress_defaults: bool) -> argparse.ArgumentParser:
 def writes(sub: argparse.ArgumentParser, help: str = BY_HELP) -> argparse.ArgumentParser:
     """Give a command that writes to the ledger its --by; a command that only reads has none."""
     sub.add_argument("--by", default=argparse.SUPPRESS, metavar="NAME", help=help)
+    sub.set_defaults(writes=True)
     return sub
+
+
+def refuse_by_on_a_reader(args: argparse.Namespace, command: str | None) -> None:
+    """`dealbook --by NAME forecast`: the top level takes --by for the board, but a command that only reads
+    records nobody, so saying who would be a mistake to point out, not to ignore."""
+    if command and getattr(args, "by", None) is not None and not getattr(args, "writes", False):
+        raise CommandError(f"--by names who records a change, and `dealbook {command}` writes nothing: "
+                           "leave --by out")
 
 
 def ledger_arg(text: str) -> Path | str:
