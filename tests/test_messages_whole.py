@@ -97,3 +97,16 @@ async def test_a_moment_that_is_not_one_is_said_whole_on_the_changes_screen(ledg
         await pilot.press("enter")
         await settle(pilot)
         on_screen(app, "'yesterday' is not a date (YYYY-MM-DD) or an RFC 3339 time")
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_a_note_on_the_plan_title_wraps(ledger: Path, size):
+    app = make_app(ledger)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("P")
+        await settle(pilot)
+        note = "the plan could not be read: the ledger's cache is held by another program; close it, then press r"
+        app.screen.title_line(note)  # as the screen says a failed load
+        await pilot.pause()
+        on_screen(app, note)
