@@ -30,6 +30,8 @@ class ScenarioPanel(Vertical):
 
     text = ""  # what it says, as plain text (for tests)
     folded_by_key: bool | None = None  # None: folded when the terminal is short
+    _shown: tuple[Any, int, Mapping[str, str]] | None = None  # what show() was last given
+    _drawn_for: tuple[bool, bool] | None = None  # the layout it was drawn for: (folded, changed deals beside)
 
     def compose(self) -> ComposeResult:
         yield Static(id="scenario-banner")
@@ -51,18 +53,18 @@ class ScenarioPanel(Vertical):
 
     def fit(self) -> None:
         """After a resize: draw again if the terminal's size changes the fold or where the changed deals go."""
-        if getattr(self, "_drawn_for", None) != self._layout():
+        if self._drawn_for != self._layout():
             self._draw()
 
     def show(self, view: BoardView | None, changes: int, keys: Mapping[str, str]) -> None:
-        self._shown: tuple[Any, int, Mapping[str, str]] = (view, changes, keys)
+        self._shown = (view, changes, keys)
         self._draw()
 
     def _layout(self) -> tuple[bool, bool]:
         return self.folded, self.app.size.width >= CHANGED_BESIDE_FROM
 
     def _draw(self) -> None:
-        if not hasattr(self, "_shown"):
+        if self._shown is None:
             return
         view, changes, keys = self._shown
         folded, beside = self._drawn_for = self._layout()
