@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from tui.cli import initfile
-from tui.cli.common import CommandError
+from tui.cli.common import CommandError, writes
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -28,14 +28,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     init.add_argument("--target", dest="target_amount", metavar="[PERIOD:]AMOUNT",
                       help="a first target: 60k for this month, or 2026-12:60k")
     init.add_argument("--no-input", action="store_true", help="ask nothing, even in a terminal")
-    init.add_argument("--by", metavar="NAME", default=argparse.SUPPRESS, help="who records the first lines (default: your name in the config)")
+    writes(init, help="who records the first lines (default: your name in the config)")
     init.set_defaults(handler=run_init)
     copy = subparsers.add_parser(
         "copy", help="copy a ledger file into a ledger table, line for line",
         description="Append the file's lines to the table, verbatim and in order. A second run copies nothing; "
                     "a table that holds lines other than the file's first ones is refused.")
-    copy.add_argument("source", type=Path, metavar="FILE")
-    copy.add_argument("destination", metavar="URL")
+    copy.add_argument("source", type=Path, metavar="FILE", help="the ledger file to copy (it is only read)")
+    copy.add_argument("destination", metavar="URL", help="the table: postgresql://USER@HOST/DATABASE?table=NAME")
     copy.set_defaults(handler=run_copy)
 
 
