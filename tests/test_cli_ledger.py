@@ -102,8 +102,10 @@ def test_check_lists_every_problem_and_exits_1(ledger, capsys):
 
 
 def test_check_on_a_missing_ledger_says_how_to_start(tmp_path, capsys):
-    assert main(["check", "--ledger", str(tmp_path / "none.jsonl")]) == 1
-    assert "no ledger at" in capsys.readouterr().err
+    missing = tmp_path / "none.jsonl"
+    assert main(["check", "--ledger", str(missing)]) == 1
+    err = capsys.readouterr().err
+    assert f"no ledger at {missing}" in err and f"`dealbook init {missing}`" in err
 
 
 def test_log_shows_events_readably_and_user_text_inertly(ledger, capsys):

@@ -16,9 +16,9 @@ from tui.board.promotions import proposed
 from tui.text import money, plain
 
 if TYPE_CHECKING:
-    from tui.board.screen import BoardScreen
+    from tui.board.host import BoardHost
 
-    _Base = BoardScreen
+    _Base = BoardHost  # the screen that mixes this in, as its own module says it (screen.py imports this one)
 else:
     _Base = object
 

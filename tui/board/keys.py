@@ -70,6 +70,7 @@ WHATIF = (  # the scenario keys act in scenario mode; the banner lists them ther
     BoardKey("whatif-load", "L", "whatif_load", "Add a scenario file's events", "whatif"),
     BoardKey("whatif-commit", "C", "whatif_commit", "Commit the scenario (asks first)", "whatif"),
     BoardKey("whatif-discard", "D", "whatif_discard", "Discard the scenario", "whatif"),
+    BoardKey("whatif-fold", "F", "whatif_fold", "What-if: all the figures, or five across (folds the panel)", "whatif"),
 )
 APP_KEYS = (
     BoardKey("help", "question_mark,f1", "app.help", "Show every key", "app", "Keys"),

@@ -41,6 +41,7 @@ CONFIRM_SECONDS = 1.0  # after the last of a run of keys, the engine's view repl
 class BoardScreen(ScenarioKeys, ChangeKeys, Screen[None], inherit_bindings=False):
     """One period's board, for the team or one owner; every change goes through a worker (or to a what-if)."""
 
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (120, "-wide")]  # board.tcss
     BINDINGS: ClassVar[list[Binding]] = [
         binding(k)  # ? and q first: a narrow footer (80 columns) cuts its end, and these two must stay
         for k in (*(a for a in APP_KEYS if a.id in ("help", "quit")), *BOARD_KEYS,

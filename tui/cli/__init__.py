@@ -11,7 +11,9 @@ from tui.cli import (
     accuracy, configure, edits, exporting, importing, initdb, inspect, okr, oserrors, plan, reports, salvage, sample,
     whatif,
 )
-from tui.cli.common import CommandError, fail, ledger_options, regular_ledger, require_ledger, resolve_ledger
+from tui.cli.common import (
+    CommandError, fail, ledger_options, refuse_by_on_a_reader, regular_ledger, require_ledger, resolve_ledger,
+)
 from tui.parse import InputError
 
 
@@ -21,7 +23,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Track a sales pipeline against its target. With no command, open the board.",
     )
     parser.add_argument("--version", action="version", version=f"dealbook {_version()}")
-    subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
+    subparsers = parser.add_subparsers(title="commands", metavar="COMMAND", dest="command")
     parent = ledger_options(suppress_defaults=True)
     inspect.register(subparsers, parent)
     edits.register(subparsers, parent)
@@ -41,7 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Print a completion script made from the command line's own parser (shtab): for bash, "
                     "`dealbook completion bash > ~/.local/share/bash-completion/completions/dealbook`; for zsh, "
                     "`dealbook completion zsh > ~/.zfunc/_dealbook` (with ~/.zfunc in fpath).")
-    completion.add_argument("shell", choices=("bash", "zsh", "tcsh"))
+    completion.add_argument("shell", choices=("bash", "zsh", "tcsh"), help="the shell: bash, zsh or tcsh")
     completion.set_defaults(handler=lambda args: _completion(parser, args.shell))
     return parser
 
@@ -66,6 +68,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        refuse_by_on_a_reader(args, getattr(args, "command", None))
         resolve_ledger(args)
         if getattr(args, "sample", False) and hasattr(args, "handler"):
             print(f"dealbook: on a fresh copy of the bundled sample: {args.ledger}", file=sys.stderr)

@@ -9,27 +9,42 @@ import sys
 from pathlib import Path
 
 from ledger.problems import is_url
+from tui.cli.errors import CommandError as CommandError  # the command modules import it from here
 
 DEFAULT_LEDGER = Path("dealbook.jsonl")
 ENV_LEDGER = "DEALBOOK_LEDGER"
-
-
-class CommandError(Exception):
-    """A command that cannot do what was asked; the message says why and what to do. Exit code 1."""
+BY_HELP = "who records the change (default: the name in `dealbook config`, else your login name)"
 
 
 def ledger_options(suppress_defaults: bool) -> argparse.ArgumentParser:
-    """--ledger and --by, accepted before or after the command name."""
+    """--ledger and --sample, accepted before or after the command name; the top level (the board, which
+    writes) also takes --by, which a command takes only if it writes (see `writes`)."""
     default = argparse.SUPPRESS if suppress_defaults else None
     parser = argparse.ArgumentParser(add_help=False)
     parser.add_argument("--ledger", type=ledger_arg, default=default, metavar="PATH|URL",
                         help=f"the ledger file, or a team's table: postgresql://USER@HOST/DATABASE?table=NAME "
                              f"(default: ${ENV_LEDGER}, else ./{DEFAULT_LEDGER})")
-    parser.add_argument("--by", default=default, metavar="NAME", help="who records the change")
+    if not suppress_defaults:
+        parser.add_argument("--by", default=None, metavar="NAME", help=BY_HELP)
     parser.add_argument("--sample", action="store_true", default=False if default is None else default,
                         help="use a fresh copy of the bundled sample ledger (in $XDG_DATA_HOME/dealbook); "
                              "the repository's file is never changed")
     return parser
+
+
+def writes(sub: argparse.ArgumentParser, help: str = BY_HELP) -> argparse.ArgumentParser:
+    """Give a command that writes to the ledger its --by; a command that only reads has none."""
+    sub.add_argument("--by", default=argparse.SUPPRESS, metavar="NAME", help=help)
+    sub.set_defaults(writes=True)
+    return sub
+
+
+def refuse_by_on_a_reader(args: argparse.Namespace, command: str | None) -> None:
+    """`dealbook --by NAME forecast`: the top level takes --by for the board, but a command that only reads
+    records nobody, so saying who would be a mistake to point out, not to ignore."""
+    if command and getattr(args, "by", None) is not None and not getattr(args, "writes", False):
+        raise CommandError(f"--by names who records a change, and `dealbook {command}` writes nothing: "
+                           "leave --by out")
 
 
 def ledger_arg(text: str) -> Path | str:
@@ -100,7 +115,7 @@ def require_ledger(path: Path | str) -> None:
     if not path.exists():
         raise CommandError(
             f"no ledger at {path}: pass --ledger PATH, set ${ENV_LEDGER}, "
-            "or start one with `dealbook open` or `dealbook target`"
+            f"or start one with `dealbook init {path}`"
         )
 
 

@@ -34,7 +34,7 @@ from ledger import (
 )
 from ledger.events import SETTINGS, STAGE_KINDS
 from ledger.problems import is_url
-from tui.cli.common import CommandError, require_ledger
+from tui.cli.common import CommandError, require_ledger, writes
 from tui.config import default_by
 from tui import parse
 from tui.describe import describe
@@ -56,47 +56,62 @@ def _split_part(text: str) -> SplitPart:
     return SplitPart(deal=pieces[0], amount=parse.amount(pieces[1]), priority=parse.priority(pieces[2]), **close)
 
 
+DEAL = {"help": "the deal's id, such as D-1042"}
+
 # Each command: (help, arguments, builder of the event's type and fields, is it about one deal).
 COMMANDS: dict[str, tuple[str, list[tuple[tuple[str, ...], dict[str, Any]]], Build]] = {
     "open": (
         "open a new deal",
         [(("deal",), {"help": "the new deal's id, such as D-1042"}),
-         (("--name",), {"required": True}), (("--owner",), {"required": True, "help": "who owns it (a name "
+         (("--name",), {"required": True, "help": "the deal's name, as the board shows it"}), (("--owner",), {"required": True, "help": "who owns it (a name "
                                                                          "never seen before needs --new-owner)"}),
-         (("--stage",), {"required": True}), (("--amount",), {"required": True, "type": parse.amount}),
-         (("--priority",), {"required": True, "type": parse.priority}),
-         (("--close-date",), {"type": parse.date}), (("--account",), {})],
+         (("--stage",), {"required": True, "help": "the stage it starts in, such as lead or demo"}),
+         (("--amount",), {"required": True, "type": parse.amount, "help": "the expected amount, such as 12k"}),
+         (("--priority",), {"required": True, "type": parse.priority, "help": "must, should or could"}),
+         (("--close-date",), {"type": parse.date, "help": "the expected close date, YYYY-MM-DD"}),
+         (("--account",), {"help": "the customer's account"})],
         lambda a: (DealOpened, dict(deal=a.deal, name=a.name, owner=a.owner, stage=a.stage, amount=a.amount,
                                     priority=a.priority, close_date=a.close_date, account=a.account)),
     ),
-    "move": ("move a deal to another stage", [(("deal",), {}), (("stage",), {})],
+    "move": ("move a deal to another stage", [(("deal",), DEAL), (("stage",), {"help": "the stage it moves to"})],
              lambda a: (StageChanged, dict(deal=a.deal, stage=a.stage))),
-    "amount": ("set a deal's expected amount", [(("deal",), {}), (("amount",), {"type": parse.amount})],
+    "amount": ("set a deal's expected amount", [(("deal",), DEAL), (("amount",), {"type": parse.amount, "help": "the new amount, such as 12k or 12,500"})],
                lambda a: (AmountChanged, dict(deal=a.deal, amount=a.amount))),
     "priority": ("set a deal's priority (must, should, could)",
-                 [(("deal",), {}), (("priority",), {"type": parse.priority})],
+                 [(("deal",), DEAL), (("priority",), {"type": parse.priority, "help": "must, should or could"})],
                  lambda a: (PriorityChanged, dict(deal=a.deal, priority=a.priority))),
     "close-date": ("set a deal's expected close date, or `none` to clear it",
-                   [(("deal",), {}), (("close_date",), {"type": parse.optional_date, "metavar": "DATE|none"})],
+                   [(("deal",), DEAL), (("close_date",), {"type": parse.optional_date, "metavar": "DATE|none",
+                                                     "help": "YYYY-MM-DD, or none"})],
                    lambda a: (CloseDateChanged, dict(deal=a.deal, close_date=a.close_date))),
     "owner": ("hand a deal to another owner",
-              [(("deal",), {}), (("owner",), {"help": "the new owner (a name never seen before needs --new-owner)"})],
+              [(("deal",), DEAL), (("owner",), {"help": "the new owner (a name never seen before needs --new-owner)"})],
               lambda a: (OwnerChanged, dict(deal=a.deal, owner=a.owner))),
     "split": ("split a big deal into tranches",
-              [(("deal",), {}),
+              [(("deal",), DEAL),
                (("--part",), {"action": "append", "required": True, "type": _split_part,
-                              "metavar": "ID:AMOUNT:PRIORITY[:CLOSE_DATE]", "dest": "parts"})],
+                              "metavar": "ID:AMOUNT:PRIORITY[:CLOSE_DATE]", "dest": "parts",
+                              "help": "one tranche, repeated: a new id, its amount, priority and close date "
+                                      "(default: the parent's), such as D-7a:20k:should"})],
               lambda a: (DealSplit, dict(deal=a.deal, parts=a.parts))),
-    "note": ("set a deal's next action", [(("deal",), {}), (("text",), {}), (("--due",), {"type": parse.date})],
+    "note": ("set a deal's next action",
+             [(("deal",), DEAL), (("text",), {"help": "the next action, in words"}),
+              (("--due",), {"type": parse.date, "help": "when it is due, YYYY-MM-DD"})],
              lambda a: (NoteAdded, dict(deal=a.deal, text=a.text, due=a.due))),
     "target": ("set the target of a period, for the team or one owner",
-               [(("period",), {"type": parse.period}), (("amount",), {"type": parse.amount}), (("--owner",), {})],
+               [(("period",), {"type": parse.period, "help": "YYYY-MM, YYYY-Qn or YYYY, such as 2026-12"}),
+                (("amount",), {"type": parse.amount, "help": "the target, such as 60k"}),
+                (("--owner",), {"help": "one owner's target (default: the team's)"})],
                lambda a: (TargetSet, dict(period=a.period, amount=a.amount, owner=a.owner))),
     "stage": ("add a stage to the stage table, or change one",
-              [(("stage",), {}), (("--rate",), {"type": parse.rate, "required": True}),
-               (("--lead-days",), {"type": int, "required": True}),
-               (("--position",), {"type": int, "required": True}),
-               (("--kind",), {"choices": STAGE_KINDS, "default": "open"})],
+              [(("stage",), {"help": "the stage's name"}),
+               (("--rate",), {"type": parse.rate, "required": True,
+                              "help": "the share of its deals that are won, 0 to 1, such as 0.3"}),
+               (("--lead-days",), {"type": int, "required": True,
+                                   "help": "the days a deal in it usually needs to close"}),
+               (("--position",), {"type": int, "required": True, "help": "its place on the board, 1 first"}),
+               (("--kind",), {"choices": STAGE_KINDS, "default": "open",
+                              "help": "open (default), won, lost or inactive"})],
               lambda a: (StageDefined, dict(stage=a.stage, rate=a.rate, lead_days=a.lead_days,
                                             position=a.position, kind=a.kind))),
 }
@@ -106,7 +121,7 @@ OWNER_COMMANDS = {"open", "owner"}
 
 def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:
     for name, (help_text, arguments, build) in COMMANDS.items():
-        sub = subparsers.add_parser(name, parents=[parent], help=help_text, description=help_text)
+        sub = writes(subparsers.add_parser(name, parents=[parent], help=help_text, description=help_text))
         for flags, options in arguments:
             sub.add_argument(*flags, **options)
         if name in DEAL_COMMANDS:
@@ -129,6 +144,7 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
     settings.add_argument("--order-value", metavar="AMOUNT", help="the team's average order value")
     settings.add_argument("--big-at", metavar="AMOUNT", help="a deal is big from this amount (default: 25%% of the target)")
     settings.add_argument("--ts", type=parse.timestamp, help=argparse.SUPPRESS)
+    writes(settings)
     settings.set_defaults(handler=run_settings)
 
 

@@ -19,8 +19,8 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
         "export", parents=[parent], help="write a report as a CSV, Parquet or JSON table",
         description="Write the pipeline, a forecast's deals, a replay's days, a waterfall's deal changes or the "
                     "ledger's lines as a table, through DuckDB's writers. Amounts are exact decimals.")
-    sub.add_argument("report", choices=REPORTS)
-    sub.add_argument("-o", "--output", type=Path, required=True, metavar="FILE")
+    sub.add_argument("report", choices=REPORTS, help="the report to write: " + ", ".join(REPORTS))
+    sub.add_argument("-o", "--output", type=Path, required=True, metavar="FILE", help="the file to write")
     sub.add_argument("--format", choices=FORMATS, help="default: from the file's suffix (.csv, .parquet, .json)")
     sub.add_argument("--as-of", metavar="T", help="pipeline, forecast: a date or RFC 3339 time (default: now)")
     sub.add_argument("--period", type=parse.period, metavar="P", help="forecast, replay, changes: YYYY-MM or YYYY-Qn")

@@ -12,7 +12,7 @@ import msgspec
 from ledger import DealOpened, Event, LedgerError, new_id, now, read_ledger
 from ledger.writer import append_events
 from ledger.writer import refuse_broken
-from tui.cli.common import CommandError, shown
+from tui.cli.common import CommandError, shown, writes
 from tui.describe import describe
 from tui.text import plain
 
@@ -34,6 +34,7 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
     sub.add_argument("--date-order", choices=("mdy", "dmy"), help="how slashed dates read (default: the map's)")
     sub.add_argument("--dry-run", action="store_true", help="show the events it would append; append nothing")
     sub.add_argument("--skip-bad", action="store_true", help="append the good rows and list the bad ones")
+    writes(sub)
     sub.set_defaults(handler=run_import)
 
 

@@ -7,7 +7,7 @@ import argparse
 from pathlib import Path
 
 from tui.cli import initfile
-from tui.cli.common import CommandError
+from tui.cli.common import CommandError, writes
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -29,7 +29,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     init.add_argument("--target", dest="target_amount", metavar="[PERIOD:]AMOUNT",
                       help="a first target: 60k for this month, or 2026-12:60k")
     init.add_argument("--no-input", action="store_true", help="ask nothing, even in a terminal")
-    init.add_argument("--by", metavar="NAME", default=argparse.SUPPRESS, help="who records the first lines (default: your name in the config)")
+    writes(init, help="who records the first lines (default: your name in the config)")
     init.set_defaults(handler=run_init)
     copy = subparsers.add_parser(
         "copy", help="copy a ledger file into a ledger table, or a table into a file, line for line",
@@ -37,8 +37,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                     "(a missing file is made). Verbatim and in order; a second run copies nothing, and a copy cut "
                     "short goes on from where it stopped. A destination that holds lines other than the source's "
                     "first ones is refused.")
-    copy.add_argument("source", metavar="FILE|URL")
-    copy.add_argument("destination", metavar="URL|FILE")
+    copy.add_argument("source", metavar="FILE|URL",
+                      help="the ledger file or postgresql://USER@HOST/DATABASE?table=NAME to copy (it is only read)")
+    copy.add_argument("destination", metavar="URL|FILE",
+                      help="the table (postgresql://USER@HOST/DATABASE?table=NAME) or the file to copy into")
     copy.set_defaults(handler=run_copy)
 
 

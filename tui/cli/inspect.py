@@ -27,6 +27,10 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
     log = subparsers.add_parser("log", parents=[parent], help="list the events, readable")
     log.add_argument("--deal", help="only this deal's events (and the split that created it)")
     log.add_argument("--json", action="store_true", help="one JSON event per line, as stored")
+    log.add_argument("--format", choices=("table", "json", "tsv"), default="table",
+                     help="table (default), json (as --json), or tsv for other programs: the columns of `dealbook "
+                          "export log` (amounts as written, the line's JSON in `event`); a header line, values "
+                          "whole, tab, newline and backslash in text as \\t \\n \\\\")
     log.set_defaults(handler=run_log)
 
 
@@ -74,15 +78,23 @@ def run_verify(args: argparse.Namespace) -> int:
 def run_log(args: argparse.Namespace) -> int:
     require_ledger(args.ledger)
     ledger = read_ledger(args.ledger)
-    for line, event in zip(ledger.lines, ledger.events):
-        if args.deal is not None and not _about(event, args.deal):
-            continue
-        if args.json:
+    shown = [(line, event) for line, event in zip(ledger.lines, ledger.events)
+             if args.deal is None or _about(event, args.deal)]
+    if args.format == "tsv":
+        from queries import export
+        from tui.cli import tsv
+
+        lines = {line for line, _ in shown}
+        rows, _ = export.log_rows(args.ledger)  # the problems are printed below, as the table does
+        tsv.write(export.LOG, (row for row in rows if row[0] in lines))
+        shown = []
+    for line, event in shown:
+        if args.json or args.format == "json":
             print(encode_event(event).decode(), end="")
             continue
         when = event.ts.strftime("%Y-%m-%d %H:%M%z")
         who = plain(event.by or "", 12)
-        deal = plain(event.deal_id or "", 14)
+        deal = plain(event.deal_id or "")  # an id is never cut: a cut one names another deal
         print(f"{line:>7}  {when}  {who:<12}  {deal:<14}  {describe(event)}")
     for problem in ledger.problems:
         print(f"dealbook: {problem}")

@@ -8,6 +8,7 @@ import re
 from ledger import KeyResultSet
 from ledger.events import QUARTER_PATTERN
 from tui import parse
+from tui.cli.common import writes
 from tui.cli.edits import _append
 from tui.cli.reports import _console, _line, _print_json, _store, outcome
 from tui.text import money, plain
@@ -33,13 +34,15 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
     sub.add_argument("period", type=quarter, metavar="QUARTER", help="YYYY-Qn, such as 2027-Q1")
     sub.add_argument("key", help="a short name for the key result, such as KR1")
     sub.add_argument("--objective", required=True, help="the objective it measures, in words")
-    sub.add_argument("--measure", required=True, choices=sorted(MEASURES))
+    sub.add_argument("--measure", required=True, choices=sorted(MEASURES),
+                     help="what the ledger counts: " + ", ".join(f"{m} ({SAID[MEASURES[m]]})" for m in sorted(MEASURES)))
     sub.add_argument("--goal", required=True, metavar="N",
                      help="what scores 1: an amount (won-amount: 300k) or a count (deals-won, new-accounts: 5)")
     sub.add_argument("--at-least", metavar="AMOUNT", help="deals-won: count only deals of at least this amount")
     sub.add_argument("--owner", metavar="O", help="one person's key result (default: the team's)")
     sub.add_argument("--ts", type=parse.timestamp,
                      help="when it was set, RFC 3339 (default: now, in the ledger's time zone)")
+    writes(sub)
     sub.set_defaults(handler=run_set)
 
     report = subparsers.add_parser(

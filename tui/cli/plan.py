@@ -11,6 +11,7 @@ import msgspec
 
 from ledger import TargetSet, append_event, now, stamp
 from tui import parse
+from tui.cli.common import writes
 from tui.cli.reports import _console, _line, _print_json, _store, outcome
 from tui.describe import describe
 from tui.text import cell, money, percent
@@ -55,6 +56,7 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
     plan.add_argument("--as-of", metavar="T", help="today, for the history read (default: now)")
     plan.add_argument("--json", action="store_true", help="print the plan as one JSON document")
     plan.add_argument("--apply", action="store_true", help="append the twelve monthly target_set events")
+    writes(plan, help="who records the targets with --apply")
     plan.set_defaults(handler=run_plan)
 
     review = subparsers.add_parser(

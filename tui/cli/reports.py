@@ -12,7 +12,7 @@ from contextlib import contextmanager
 import msgspec
 
 from tui import parse
-from tui.cli.common import CommandError, require_ledger
+from tui.cli.common import CommandError, require_ledger, writes
 from tui.text import cell, day, money, orders, percent, plain
 
 TABLE_LIMIT = 40  # deals shown in a table by default; --json always has them all
@@ -75,6 +75,7 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
     calibrate.add_argument("--min-closed", type=int, default=20, metavar="N",
                            help="with --apply: a measured rate replaces the configured one when it rests on at "
                                 "least N closed deals, a lead time when on N won deals (default 20)")
+    writes(calibrate, help="who records the new rates with --apply (default: the configured name, else your login)")
     calibrate.set_defaults(handler=run_calibrate)
 
 
@@ -153,13 +154,14 @@ def _limited(rows: list, limit: int) -> tuple[list, int]:
 
 
 def as_csv(sub: argparse.ArgumentParser, rows: str) -> None:
-    sub.add_argument("--format", choices=("table", "json", "csv"), default="table",
-                     help=f"table (default), json (as --json), or csv: {rows}, the columns of `dealbook export`, "
-                          "for a spreadsheet (text that starts like a formula gets a leading ')")
+    sub.add_argument("--format", choices=("table", "json", "csv", "tsv"), default="table",
+                     help=f"table (default), json (as --json), csv or tsv: {rows}, the columns of `dealbook export`; "
+                          "csv for a spreadsheet (text that starts like a formula gets a leading '), tsv for other "
+                          "programs (a header line, exact values, tab, newline and backslash in text as \\t \\n \\\\)")
 
 
-def _print_csv(report: str, result: object, problems: list) -> int:
-    """The report as CSV on standard output, as `dealbook export REPORT` writes it (money exact)."""
+def _print_csv(report: str, result: object, problems: list, fmt: str = "csv") -> int:
+    """The report as CSV (or TSV) on standard output, as `dealbook export REPORT` writes it (money exact)."""
     import csv
 
     from queries import export
@@ -167,6 +169,11 @@ def _print_csv(report: str, result: object, problems: list) -> int:
     columns, rows = {"forecast": (export.FORECAST, export.forecast_rows),
                      "replay": (export.REPLAY, export.replay_rows),
                      "changes": (export.CHANGES, export.changes_rows)}[report]
+    if fmt == "tsv":
+        from tui.cli import tsv
+
+        tsv.write(columns, rows(result))
+        return outcome(problems)
     writer = csv.writer(sys.stdout, lineterminator="\n")
     writer.writerow([name for name, _ in columns])
     for row in rows(result):
@@ -181,8 +188,8 @@ def run_forecast(args: argparse.Namespace) -> int:
     if args.orders and not order_value:
         raise CommandError("--orders counts in orders of the ledger's order value, and none is set: "
                            "`dealbook settings --order-value 8k` sets the team's")
-    if args.format == "csv":
-        return _print_csv("forecast", result, store.problems)
+    if args.format in ("csv", "tsv"):
+        return _print_csv("forecast", result, store.problems, args.format)
     if args.json or args.format == "json":
         return _print_json(result, store.problems)
     console = _console()
@@ -231,8 +238,8 @@ def _odds_lines(console, result) -> None:
 def run_replay(args: argparse.Namespace) -> int:
     with _store(args) as store:
         result = store.replay(period=args.period, owner=args.owner)
-    if args.format == "csv":
-        return _print_csv("replay", result, store.problems)
+    if args.format in ("csv", "tsv"):
+        return _print_csv("replay", result, store.problems, args.format)
     if args.json or args.format == "json":
         return _print_json(result, store.problems)
     console = _console()
@@ -262,8 +269,8 @@ def run_replay(args: argparse.Namespace) -> int:
 def run_changes(args: argparse.Namespace) -> int:
     with _store(args) as store:
         result = store.changes(args.start, args.end, period=args.period, owner=args.owner)
-    if args.format == "csv":
-        return _print_csv("changes", result, store.problems)
+    if args.format in ("csv", "tsv"):
+        return _print_csv("changes", result, store.problems, args.format)
     if args.json or args.format == "json":
         return _print_json(result, store.problems)
     console = _console()

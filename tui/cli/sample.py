@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ledger.reader import side_file
 from ledger.seal import seal_file
-from tui.cli.common import CommandError
+from tui.cli.errors import CommandError
 
 # The sample lives at the root of a clone, next to the packages (`pip install -e .` runs from there).
 BUNDLED = Path(__file__).resolve().parents[2] / "sample_events.jsonl"

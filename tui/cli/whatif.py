@@ -14,7 +14,7 @@ from typing import Any
 import msgspec
 
 from tui import parse
-from tui.cli.common import CommandError, require_ledger
+from tui.cli.common import CommandError, require_ledger, writes
 from tui.cli.reports import outcome, problems_json
 
 HELP = ("try moves without touching the ledger: baseline and scenario forecasts side by side. The scenario is "
@@ -64,6 +64,7 @@ def register(subparsers: argparse._SubParsersAction, parent: argparse.ArgumentPa
     sub.add_argument("--commit", action="store_true",
                      help="append the scenario's events to the ledger, each checked at the version the scenario saw")
     sub.add_argument("--json", action="store_true", help="{baseline, scenario, changed, events} as JSON")
+    writes(sub, help="who records the moves with --commit")
     sub.set_defaults(handler=run_whatif)
 
 

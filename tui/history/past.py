@@ -64,7 +64,7 @@ class PastScreen(Screen[None], inherit_bindings=False):
         text.append(f"  the board as it stood on {self.moment:%a %d %b %Y %H:%M}, read-only  ·  "
                     "[ ] a day back / forward  ·  d a date  ·  esc back")
         if note:
-            text.append(f"  ·  {plain(note, 120)}")
+            text.append(f"  ·  {plain(note, 600)}")  # wrapped by the banner, not cut
         self.query_one("#past-banner", Static).update(text)
 
     @work(thread=True, exclusive=True, group="past", exit_on_error=False)

@@ -87,7 +87,7 @@ class PlanScreen(Screen[None], inherit_bindings=False):
         text.append(" PLAN ", style="bold reverse")
         text.append(f"  {self.period[:4]}  ·  {who}  ·  each month's target against what was won")
         if note:
-            text.append(f"  ·  {plain(note, 200)}")
+            text.append(f"  ·  {plain(note, 600)}")  # the title wraps: a note is never cut short
         self.query_one("#plan-title", Static).update(text)
 
     @work(thread=True, exclusive=True, group="plan", exit_on_error=False)

@@ -21,9 +21,9 @@ from tui.whatif.draft import changes_of, events_of, summary
 from tui.whatif.panel import ScenarioPanel
 
 if TYPE_CHECKING:
-    from tui.board.screen import BoardScreen
+    from tui.board.host import BoardHost
 
-    _Base = BoardScreen
+    _Base = BoardHost  # the screen that mixes this in, as its own module says it (screen.py imports this one)
 else:
     _Base = object
 
@@ -256,8 +256,20 @@ class ScenarioKeys(_Base):
         if self.draft is None:
             return
         keys = {key_id: self.key_of(key_id) for key_id in (
-            "whatif", "whatif-big", "whatif-save", "whatif-load", "whatif-commit", "whatif-discard", "undo")}
+            "whatif", "whatif-big", "whatif-save", "whatif-load", "whatif-commit", "whatif-discard", "whatif-fold",
+            "undo")}
         self.query_one(ScenarioPanel).show(view, len(self.draft), keys)
+
+    def action_whatif_fold(self) -> None:
+        if self.draft is None:
+            self.say(f"no scenario to fold: {self.key_of('whatif')} starts one")
+            return
+        folded = self.query_one(ScenarioPanel).fold()
+        self.say("the scenario's figures folded: five across" if folded else "every figure of the scenario shown")
+
+    def on_resize(self) -> None:
+        if self.draft is not None:
+            self.query_one(ScenarioPanel).fit()
 
     def _file_form(self, title: str) -> ValueForm:
         default = self.scenario_file or self.data.path.with_name(f"{self.data.path.stem}.whatif.jsonl")

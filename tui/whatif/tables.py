@@ -95,6 +95,24 @@ def figures_table(baseline: Forecast, scenarios: Sequence[tuple[str, Forecast]],
     return table
 
 
+# The figures a folded panel shows, across: what the scenario does to the month, in five columns.
+FOLDED = ("Progress", "Needed", "Chance", "Odds", "Coverage")
+
+
+def figures_across(baseline: Forecast, scenario: Forecast) -> Table:
+    """The few figures that matter, one column each, baseline over scenario over change: four lines, not eleven."""
+    table = Table(box=None, padding=(0, 1), show_edge=False, header_style="bold")
+    table.add_column("", min_width=8)
+    shown = [figure for figure in FIGURES if figure[0] in FOLDED]
+    for label, _, _ in shown:
+        table.add_column(label, justify="right", min_width=8)
+    table.add_row(Text("Baseline", style="bold"), *(cell(show(baseline), 24) for _, show, _ in shown))
+    table.add_row(Text("Scenario", style="bold"), *(cell(show(scenario), 24) for _, show, _ in shown))
+    table.add_row(Text("change", style="dim"), *(cell(change(baseline, scenario), 24, style="dim")
+                                                 for _, _, change in shown))
+    return table
+
+
 def _pair(before: object, after: object) -> str:
     """`a → b` when they differ, else the one value; `-` for a side where the deal is not listed."""
     shown = ["-" if v is None else str(v) for v in (before, after)]
