@@ -165,11 +165,13 @@ def bench_homes(server: pgserver.Server, lines: int, count: int, board_changes: 
     from queries import Store
 
     folder = Path(tempfile.mkdtemp(prefix="dealbook-bench-"))
+    import atexit
+    import shutil
+
+    atexit.register(shutil.rmtree, folder, True)  # the ledger's copy and the caches: hundreds of MB at 1M
     os.environ["XDG_CACHE_HOME"] = str(folder / "cache")
     path = folder / "ledger.jsonl"
     if ledger_file is not None:  # a ledger generated before (gen_big_ledger.py), copied: its cache goes beside the copy
-        import shutil
-
         shutil.copyfile(ledger_file, path)
     else:
         generate(path, lines)
