@@ -5,6 +5,7 @@ Run through bench_postgres.py (`--boards-only` for these alone); it prints figur
 
 from __future__ import annotations
 
+import itertools
 import tempfile
 import time
 from pathlib import Path
@@ -15,6 +16,9 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
+_amounts = itertools.count(40_001)
+
+
 def board_change(deal: str, n: int):
     """The n-th change another laptop makes: a note (the odds stay as they were) or, every other one, a new
     amount (the pipeline's odds simulated again); and how a board's deal shows it."""
@@ -23,7 +27,7 @@ def board_change(deal: str, n: int):
     from ledger import AmountChanged, NoteAdded, stamp
 
     if n % 2:
-        amount = Decimal(40_000 + n)
+        amount = Decimal(next(_amounts))  # never the amount the deal has: that change would change nothing
         return "amount", stamp(AmountChanged, deal=deal, amount=amount), lambda d: d is not None and d.amount == amount
     text = f"seen elsewhere {n}"
     return "note", stamp(NoteAdded, deal=deal, text=text), lambda d: getattr(d, "next_action", None) == text
