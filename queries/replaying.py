@@ -36,8 +36,8 @@ def replay(cur: duckdb.DuckDBPyConnection, period: str, owner: str | None, now: 
         t_last = epoch_us(calendar.end_of_day(last_day))
         rows = sqlfiles.run(
             cur, "replay_days", k=k, p_start=first, p_end=last, period=period, owner=owner, t_last=t_last,
-            off_us=int((now.utcoffset() or dt.timedelta(0)).total_seconds()) * 1_000_000, use_snapshot=False,
-            t_us=t_last, zoned=calendar.tz is not None, months=months_in(period), odds=odds,
+            off_us=int((now.utcoffset() or dt.timedelta(0)).total_seconds()) * 1_000_000,
+            zoned=calendar.tz is not None, months=months_in(period), odds=odds,
         ).fetchall()
     if ended and rows:  # the last day replayed is the period's end: its won and target are the outcome
         actual, target_then = rows[-1][1], rows[-1][3]

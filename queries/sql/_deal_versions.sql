@@ -1,5 +1,5 @@
--- Fragment: `deal_versions`, each deal's fields from moment to moment (see _deal_partials).
--- @include _deal_partials
+-- Fragment: `deal_versions`, each deal's fields from moment to moment (see _deal_past_partials).
+-- @include _deal_past_partials
 changing_deals AS (  -- the deals with rows in more than one bucket: only they need a window
     SELECT deal FROM deal_partials GROUP BY deal HAVING count(*) > 1
 ),

@@ -33,6 +33,7 @@ bucketed AS NOT MATERIALIZED (
     FROM events AS e LEFT JOIN steps AS s ON s.line = e.line
     WHERE e.ts_us <= $t2
 ),
+first_bucket AS (SELECT 0 AS b),
 -- @include _deal_versions
 -- @include _deal_state
 scored AS (  -- a unit's value on a day: in view, its won amount, plus its must value if it counts

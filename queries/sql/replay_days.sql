@@ -14,6 +14,7 @@ bucketed AS NOT MATERIALIZED (  -- a row counts from the end of the day it falls
     FROM events
     WHERE ts_us <= $t_last
 ),
+first_bucket AS (SELECT 1 AS b),
 -- @include _deal_versions
 -- @include _deal_state
 -- @include _target
