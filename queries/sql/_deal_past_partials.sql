@@ -21,7 +21,12 @@ kept AS (
     FROM deal_snapshot
     WHERE last_seq <= (SELECT seq FROM known) AND deal NOT IN (SELECT deal FROM moved)
 ),
-deal_rows AS (  -- every other deal's known rows; nullable fields ride in structs (NULL still clears)
+folded AS (  -- the other deals with known rows (the snapshot folds every deal's rows up to its cut)
+    SELECT deal FROM moved
+    UNION
+    SELECT deal FROM deal_snapshot WHERE last_seq > (SELECT seq FROM known)
+),
+deal_rows AS (  -- the folded deals' known rows; nullable fields ride in structs (NULL still clears)
     SELECT
         deal, bucket, seq, name, owner,
         CASE WHEN type IN ('deal_opened', 'split_part') THEN {'v': account} END AS account,
@@ -31,7 +36,7 @@ deal_rows AS (  -- every other deal's known rows; nullable fields ride in struct
         CASE WHEN type = 'note_added' THEN {'text': text, 'due': due} END AS note,
         1 AS events, ts_us, utc_offset, day, type = 'deal_split' AS split
     FROM bucketed
-    WHERE deal IS NOT NULL AND deal NOT IN (SELECT deal FROM kept)
+    WHERE deal IS NOT NULL AND deal IN (SELECT deal FROM folded)
 ),
 deal_partials AS (
     SELECT
