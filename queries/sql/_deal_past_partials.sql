@@ -1,4 +1,4 @@
--- Fragment: `deal_partials` for a query over many moments (replay, changes): the latest value of each
+-- Fragment: `deal_partials` (and `folded_partials`, its part not from the snapshot) for a query over many moments (replay, changes): the latest value of each
 -- deal field among a deal's rows of one bucket, the deals whose rows all fall in the first bucket
 -- taken from deal_snapshot instead of folded again. The including query defines `bucketed` (the rows
 -- of `events` up to its last moment, each with `bucket`, the first moment that knows it) and
@@ -38,12 +38,7 @@ deal_rows AS (  -- the folded deals' known rows; nullable fields ride in structs
     FROM bucketed
     WHERE deal IS NOT NULL AND deal IN (SELECT deal FROM folded)
 ),
-deal_partials AS (
-    SELECT
-        deal, (SELECT b FROM first_bucket) AS bucket, name, owner, account, stage, amount, priority,
-        close_date, note, events, last_seq, last_ts_us, last_offset, last_day, split
-    FROM kept
-    UNION ALL
+folded_partials AS (
     SELECT
         deal, bucket,
         arg_max(name, seq) AS name,
@@ -62,4 +57,12 @@ deal_partials AS (
         bool_or(split) AS split
     FROM deal_rows
     GROUP BY deal, bucket
+),
+deal_partials AS (
+    SELECT
+        deal, (SELECT b FROM first_bucket) AS bucket, name, owner, account, stage, amount, priority,
+        close_date, note, events, last_seq, last_ts_us, last_offset, last_day, split
+    FROM kept
+    UNION ALL
+    SELECT * FROM folded_partials
 ),
