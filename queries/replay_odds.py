@@ -31,6 +31,9 @@ from queries.probability import (
 
 _EXACT = decimal.Context(prec=200, traps=[decimal.Inexact, decimal.InvalidOperation, decimal.Overflow])
 SEED = 0
+# While every total fits in 31 bits (units in the replay's common unit), each 32-bit lane counts its own
+# draw's lost units in place, and one accumulator serves every lane (half the big-integer work).
+NARROW_LIMIT = 1 << 31
 
 
 class _Span:
@@ -93,7 +96,9 @@ class DaysOdds:
         self.lane_ones = lane_ones
         self.uniform_mask = lane_ones * ((1 << RATE_BITS) - 1)
         self.shifts = [32 * c + RATE_BITS for c in range(self.lanes)]
-        self.lost = [0] * self.lanes  # per lane: the units lost in that lane's draws, over the live spans
+        self.narrow = sum(s.units for s in uncertain) < NARROW_LIMIT
+        # per lane (one for all, when narrow): the units lost in that lane's draws, over the live spans
+        self.lost = [0] * (1 if self.narrow else self.lanes)
         self.units_alive = 0
         self.offsets: dict[Decimal, int] = {}
         self.rng = random.Random(seed)
@@ -111,7 +116,10 @@ class DaysOdds:
         if uniforms is None:
             uniforms = self.uniforms[span.deal] = self.rng.getrandbits(self.slots * self.slot) & self.uniform_mask
         sums = uniforms + offset
-        span.lost = [((sums >> shift) & self.slot_ones) * span.units for shift in self.shifts]
+        if self.narrow:  # each lane's carry to the lane's lowest bit, times the units: every lane's count in place
+            span.lost = [((sums >> RATE_BITS) & self.lane_ones) * span.units]
+        else:
+            span.lost = [((sums >> shift) & self.slot_ones) * span.units for shift in self.shifts]
         for c, lost in enumerate(span.lost):
             self.lost[c] += lost
         self.units_alive += span.units
@@ -157,12 +165,12 @@ class DaysOdds:
         return min(_work([(units // step, None) for units in sorted(s.units for s in uncertain)]))
 
     def _distribution(self, base: Decimal) -> Distribution:
-        slot_bytes = self.slot // 8
+        width = 4 if self.narrow else self.slot // 8  # bytes per count
         totals: list[int] = []
         for acc in self.lost:
-            raw = acc.to_bytes(self.slots * slot_bytes, "little")
-            totals.extend(self.units_alive - int.from_bytes(raw[j:j + slot_bytes], "little")
-                          for j in range(0, len(raw), slot_bytes))
+            raw = acc.to_bytes(self.slots * self.slot // 8, "little")
+            totals.extend(self.units_alive - int.from_bytes(raw[j:j + width], "little")
+                          for j in range(0, len(raw), width))
         totals = sorted(totals[:self.draws])
         distinct: list[int] = []
         counts: list[int] = []
