@@ -32,7 +32,7 @@ def changes(cur: duckdb.DuckDBPyConnection, period: str, start_at: dt.datetime, 
     start, end, buckets_json, deals_json = sqlfiles.run(
         cur, "changes", t1=epoch_us(start_at), today1=start_at.date(), t2=epoch_us(end_at), today2=end_at.date(),
         off2_us=int(offset.total_seconds()) * 1_000_000, period=period, p_start=first, p_end=last, owner=owner,
-        use_snapshot=False, t_us=epoch_us(end_at), zoned=zoned,
+        zoned=zoned,
     ).fetchone()
     amounts = {bucket.cause: bucket.amount for bucket in _buckets.decode(buckets_json)}
     order = {cause: i for i, cause in enumerate(CAUSES)}

@@ -11,7 +11,7 @@ from ledger.calendar import Calendar
 from queries import forecasting, sqlfiles
 from queries.model import Checkpoint, Replay, ReplayDay, ratio
 from queries.moments import epoch_us, months_in, period_bounds
-from queries.odds_of import REPLAY_DRAWS, odds_from
+from queries.replay_odds import DaysOdds, spans_of
 
 CHECKPOINT_DAYS = (7, 14, 21)
 CENT = Decimal("0.005")  # within half a cent a forecast was exact
@@ -36,19 +36,20 @@ def replay(cur: duckdb.DuckDBPyConnection, period: str, owner: str | None, now: 
         t_last = epoch_us(calendar.end_of_day(last_day))
         rows = sqlfiles.run(
             cur, "replay_days", k=k, p_start=first, p_end=last, period=period, owner=owner, t_last=t_last,
-            off_us=int((now.utcoffset() or dt.timedelta(0)).total_seconds()) * 1_000_000, use_snapshot=False,
-            t_us=t_last, zoned=calendar.tz is not None, months=months_in(period), odds=odds,
+            off_us=int((now.utcoffset() or dt.timedelta(0)).total_seconds()) * 1_000_000,
+            zoned=calendar.tz is not None, months=months_in(period), odds=odds,
         ).fetchall()
     if ended and rows:  # the last day replayed is the period's end: its won and target are the outcome
         actual, target_then = rows[-1][1], rows[-1][3]
     else:
         outcome = forecasting.forecast(cur, period, outcome_at, owner, odds=False)
         actual, target_then = outcome.won, outcome.target
+    days_odds = DaysOdds(spans_of(rows[0][4]), len(rows)) if odds and rows else None
     days = [
         ReplayDay(date=day, progress=progress, needed=target - progress if target is not None else None,
                   chance=ratio(progress, target), error=progress - actual, target=target, won=won,
-                  odds=odds_from(won, target, zip(amounts, rates), draws=REPLAY_DRAWS) if odds else None)
-        for day, won, progress, target, amounts, rates in rows
+                  odds=days_odds.odds(m, won, target) if days_odds else None)
+        for m, (day, won, progress, target, _) in enumerate(rows, start=1)
     ]
     made = actual >= target_then if target_then is not None else None
     return Replay(

@@ -1,7 +1,8 @@
--- Fragment: `deal_versions`, each deal's fields from moment to moment (see _deal_partials).
--- @include _deal_partials
-changing_deals AS (  -- the deals with rows in more than one bucket: only they need a window
-    SELECT deal FROM deal_partials GROUP BY deal HAVING count(*) > 1
+-- Fragment: `deal_versions`, each deal's fields from moment to moment (see _deal_past_partials).
+-- @include _deal_past_partials
+changing_deals AS (  -- the deals with rows in more than one bucket: only they need a window (a deal
+    -- taken from the snapshot has one)
+    SELECT deal FROM folded_partials GROUP BY deal HAVING count(*) > 1
 ),
 deal_versions AS (  -- a deal's fields from one of its buckets until its next one
     SELECT

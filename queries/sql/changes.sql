@@ -28,11 +28,14 @@ ticks AS (
     SELECT * FROM (SELECT m, today, lag(today) OVER (ORDER BY m) AS day_before FROM moments) WHERE m % 2 = 1
 ),
 final AS (SELECT max(m) AS m, arg_max(today, m) AS today FROM moments),
-bucketed AS NOT MATERIALIZED (
-    SELECT e.*, coalesce(s.m, 0) AS bucket
-    FROM events AS e LEFT JOIN steps AS s ON s.line = e.line
-    WHERE e.ts_us <= $t2
+bucketed AS NOT MATERIALIZED (  -- the rows up to T1 in moment 0, each later one in its step's (by line)
+    SELECT *, 0 AS bucket FROM events WHERE ts_us <= $t1
+    UNION ALL
+    SELECT e.*, s.m AS bucket
+    FROM events AS e JOIN steps AS s ON s.line = e.line
+    WHERE e.ts_us > $t1 AND e.ts_us <= $t2
 ),
+first_bucket AS (SELECT 0 AS b),
 -- @include _deal_versions
 -- @include _deal_state
 scored AS (  -- a unit's value on a day: in view, its won amount, plus its must value if it counts

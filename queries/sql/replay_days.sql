@@ -2,8 +2,9 @@
 -- (docs/forecast-rules.md, "Replay of a period") and the view's target that day.
 -- $k: the days replayed from $p_start; $t_last: the end of the last of them; $zoned: the ledger has a
 -- time zone, and a row falls on its `day`; else on its day in $off_us, the offset of the ledger's
--- last line; $period, $months, $p_end, $owner: as in forecast.sql. $odds: also list, per day, every
--- open deal that can close (amount, rate), for the probability of making the target.
+-- last line; $period, $months, $p_end, $owner: as in forecast.sql. $odds: also, on the first day's row,
+-- every open unit with a rate above 0 and the days on which it can close (its first and last moment),
+-- for each day's probability of making the target (queries/replay_odds.py).
 WITH
 moments AS (SELECT m, $p_start::DATE + (m - 1)::INTEGER AS today FROM range(1, $k + 1) AS r(m)),
 bucketed AS NOT MATERIALIZED (  -- a row counts from the end of the day it falls on, in the ledger's offset
@@ -14,6 +15,7 @@ bucketed AS NOT MATERIALIZED (  -- a row counts from the end of the day it falls
     FROM events
     WHERE ts_us <= $t_last
 ),
+first_bucket AS (SELECT 1 AS b),
 -- @include _deal_versions
 -- @include _deal_state
 -- @include _target
@@ -31,21 +33,26 @@ daily AS (
             WHERE l.priority = 'must' AND l.stage_kind = 'open'
               AND mo.today + l.lead_days <= $p_end::DATE
               AND (l.close_date IS NULL OR l.close_date <= $p_end::DATE)
-        ), 0) AS must_value,
-        -- two lists in one order (amount, then rate: equal pairs are alike), cheaper to hand over than structs
-        CASE WHEN $odds THEN coalesce(list(l.amount ORDER BY l.amount, l.rate) FILTER (
-            WHERE l.stage_kind = 'open' AND l.rate > 0
-              AND mo.today + l.lead_days <= $p_end::DATE
-              AND (l.close_date IS NULL OR l.close_date <= $p_end::DATE)
-        ), []) END AS open_amounts,
-        CASE WHEN $odds THEN coalesce(list(l.rate ORDER BY l.amount, l.rate) FILTER (
-            WHERE l.stage_kind = 'open' AND l.rate > 0
-              AND mo.today + l.lead_days <= $p_end::DATE
-              AND (l.close_date IS NULL OR l.close_date <= $p_end::DATE)
-        ), []) END AS open_rates
+        ), 0) AS must_value
     FROM moments AS mo LEFT JOIN live AS l ON l.u_from <= mo.m AND mo.m < l.u_to
     GROUP BY mo.m, mo.today
+),
+spans AS (  -- $odds: each open unit with a rate, over the days (moments) on which it can close
+    SELECT
+        deal, amount, rate, greatest(u_from, 1) AS first_m,
+        least(u_to - 1, $k, ($p_end::DATE - $p_start::DATE) + 1 - lead_days) AS last_m
+    FROM live
+    WHERE $odds AND stage_kind = 'open' AND rate > 0 AND (close_date IS NULL OR close_date <= $p_end::DATE)
+),
+span_lists AS (  -- as lists in one row, cheaper to hand over than structs
+    SELECT list(deal ORDER BY first_m, deal) AS deals, list(amount ORDER BY first_m, deal) AS amounts,
+           list(rate ORDER BY first_m, deal) AS rates, list(first_m ORDER BY first_m, deal) AS firsts,
+           list(last_m ORDER BY first_m, deal) AS lasts
+    FROM spans
+    WHERE first_m <= last_m
 )
-SELECT d.today, d.won, d.won + d.must_value AS progress, t.target, d.open_amounts, d.open_rates
+SELECT d.today, d.won, d.won + d.must_value AS progress, t.target,
+       CASE WHEN d.m = 1 THEN (SELECT {'deals': deals, 'amounts': amounts, 'rates': rates, 'firsts': firsts,
+                                       'lasts': lasts} FROM span_lists) END AS spans
 FROM daily AS d JOIN target AS t USING (m)
 ORDER BY d.m

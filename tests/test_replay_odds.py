@@ -1,0 +1,92 @@
+"""Each replayed day's probability from the days' shared draws (queries/replay_odds.py): the stated error holds per day."""
+
+from __future__ import annotations
+
+import itertools
+from decimal import Decimal as D
+
+import pytest
+
+from queries.odds_of import odds_from
+from queries.probability import LEVELS, exact_distribution
+from queries import replay_odds
+from queries.replay_odds import DaysOdds, spans_of
+
+RATES = [D("0.100000"), D("0.200000"), D("0.400000"), D("0.600000"), D("0.800000")]
+WON, TARGET = D("100.0000"), D("7000.0000")
+
+
+def pipeline_lists() -> dict[str, list]:
+    """24 deals with amounts in cents (too many for the exact convolution: each day is simulated) over 3 days:
+    deals 0-19 from day 1 (deals 16-19 until day 1 only, as if their lead time ran out), deals 20-23 from
+    day 2, deal 5's rate changed on day 3 (a new span), deal 7's note on day 2 (the same amount and rate)."""
+    rows = []
+    for k in range(20):
+        rows.append((f"D{k:02d}", D("512.3400") + 31 * k, RATES[k % 5], 1, 1 if k >= 16 else (2 if k == 5 else 3)))
+    rows[7] = ("D07", rows[7][1], rows[7][2], 1, 1)
+    rows += [(f"D{k:02d}", D("733.1700") + 17 * k, RATES[k % 5], 2, 3) for k in range(20, 24)]
+    rows += [("D05", rows[5][1], D("0.800000"), 3, 3), ("D07", rows[7][1], rows[7][2], 2, 3)]
+    rows.sort(key=lambda r: (r[3], r[0]))
+    return {"deals": [r[0] for r in rows], "amounts": [r[1] for r in rows], "rates": [r[2] for r in rows],
+            "firsts": [r[3] for r in rows], "lasts": [r[4] for r in rows]}
+
+
+def day_deals(lists, day):
+    return [(a, r) for a, r, f, l in zip(lists["amounts"], lists["rates"], lists["firsts"], lists["lasts"])
+            if f <= day <= l]
+
+
+def test_a_deals_spans_join_only_when_they_follow_on_with_the_same_amount_and_rate():
+    spans = spans_of(pipeline_lists())
+    d07 = [s for s in spans if s.amount == D("512.3400") + 31 * 7]
+    assert [(s.first, s.last) for s in d07] == [(1, 3)]  # a note: the same draws carry over
+    d05 = [s for s in spans if s.amount == D("512.3400") + 31 * 5]
+    assert [(s.first, s.last, s.rate) for s in d05] == [(1, 2, D("0.1")), (3, 3, D("0.8"))]
+    assert spans_of(None) == [] and spans_of({"deals": None}) == []
+
+
+@pytest.mark.parametrize("narrow", [True, False])
+def test_every_simulated_day_holds_its_stated_error_against_exact_enumeration(monkeypatch, narrow):
+    if not narrow:  # as for totals beyond 2^31 units: a count per lane in an accumulator of its own
+        monkeypatch.setattr(replay_odds, "NARROW_LIMIT", 0)
+    lists = pipeline_lists()
+    truths = []
+    for day in (1, 2, 3):
+        exact = exact_distribution(WON, day_deals(lists, day), fractions=True)
+        cdf = {exact.money(t): float(c) for t, c in zip(exact.totals, itertools.accumulate(exact.weights))}
+        truths.append((float(exact.probability_at_least(TARGET)), cdf))
+    held = {1: 0, 2: 0, 3: 0}
+    seeds = range(120)
+    for seed in seeds:
+        days = DaysOdds(spans_of(lists), 3, draws=256, seed=seed)
+        assert days.narrow == narrow
+        for day, (truth, cdf) in zip((1, 2, 3), truths):
+            odds = days.odds(day, WON, TARGET)
+            assert odds.method == "simulated" and odds.draws == 256 and odds.confidence == 0.95
+            ok = abs(odds.probability - truth) <= odds.error
+            for level, got in zip(LEVELS, (odds.p10, odds.p50, odds.p90)):
+                below = max((c for t, c in cdf.items() if t < got), default=0.0)
+                ok &= cdf[got] >= float(level) - odds.error and below < float(level) + odds.error
+            held[day] += ok
+    assert all(0.05 < truth < 0.95 for truth, _ in truths)  # targets where draws vary
+    assert all(count / len(seeds) >= 0.95 for count in held.values()), held
+
+
+def test_a_day_under_the_exact_budget_is_the_forecasts_own_computation():
+    lists = {"deals": ["A", "B", "C"], "amounts": [D("5000.0000"), D("9000.0000"), D("4000.0000")],
+             "rates": [D("0.600000"), D("0.800000"), D("1.000000")], "firsts": [1, 1, 2], "lasts": [2, 1, 2]}
+    days = DaysOdds(spans_of(lists), 2)
+    for day in (1, 2):
+        got = days.odds(day, WON, TARGET)
+        assert got == odds_from(WON, TARGET, day_deals(lists, day)) and got.method == "exact"
+
+
+def test_common_draws_move_only_with_the_deals_that_changed():
+    lists = pipeline_lists()
+    # day 3 against day 2: deal 5's rate went up (0.1 -> 0.8), nothing else changed: it keeps its
+    # uniforms, so no draw can lose what it had won, and every percentile can only rise
+    days = DaysOdds(spans_of(lists), 3, draws=256, seed=1)
+    day1, day2, day3 = (days.odds(day, WON, TARGET) for day in (1, 2, 3))
+    assert (day3.p10, day3.p50, day3.p90) >= (day2.p10, day2.p50, day2.p90)
+    assert day3.probability >= day2.probability
+    assert day1 != day2  # four deals came, four went: the figures moved
