@@ -6,6 +6,7 @@ import contextlib
 import queue
 import threading
 from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -82,13 +83,14 @@ def worker() -> Iterator[Worker]:
 
 
 @contextlib.contextmanager
-def capped_memory(cur: duckdb.DuckDBPyConnection, large: bool) -> Iterator[None]:
-    """DuckDB's memory limited to LOAD_MEMORY during a large load into a file (`large`), then as it was.
+def capped_memory(cur: duckdb.DuckDBPyConnection, cache_file: Path | None, large: bool) -> Iterator[None]:
+    """DuckDB's memory limited to LOAD_MEMORY during a large load into a cache file, then as it was.
 
     DuckDB then writes the transaction's rows to the file and spills the snapshot's fold sooner:
-    at 1M events the load's peak went from 944 to 784 MiB, in the same time.
+    at 1M events the load's peak went from 872 to 787 MiB, in the same time. The directory it
+    spills to (beside the cache) is removed once empty.
     """
-    if not large:
+    if cache_file is None or not large:
         yield
         return
     cur.execute(f"SET memory_limit = '{LOAD_MEMORY}'")
@@ -96,6 +98,8 @@ def capped_memory(cur: duckdb.DuckDBPyConnection, large: bool) -> Iterator[None]
         yield
     finally:
         cur.execute("RESET memory_limit")
+        with contextlib.suppress(OSError):  # not there, or not empty: DuckDB's own
+            cache_file.with_name(cache_file.name + ".tmp").rmdir()
 
 
 def insert_pieces(cur: duckdb.DuckDBPyConnection, reads: Iterable[LedgerRead], state: LedgerState,
