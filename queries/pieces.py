@@ -30,7 +30,7 @@ class Serial:
 
 
 THREADED = True  # False: DuckDB's calls run in the reading thread (to compare, scripts/bench.py)
-LOAD_MEMORY = "300MB"  # DuckDB's memory limit while a large load goes into a cache file (see capped_memory)
+LOAD_MEMORY = 200 * 2**20  # DuckDB's least memory limit while a large load goes into a cache file (capped_memory)
 
 
 class Worker:
@@ -83,17 +83,19 @@ def worker() -> Iterator[Worker]:
 
 
 @contextlib.contextmanager
-def capped_memory(cur: duckdb.DuckDBPyConnection, cache_file: Path | None, large: bool) -> Iterator[None]:
-    """DuckDB's memory limited to LOAD_MEMORY during a large load into a cache file, then as it was.
+def capped_memory(cur: duckdb.DuckDBPyConnection, cache_file: Path | None, text_bytes: int,
+                  large: bool) -> Iterator[None]:
+    """DuckDB's memory limited during a large load into a cache file, then as it was: LOAD_MEMORY, or
+    twice the text loaded when more (the indexes must fit, and a larger ledger must not fail to load).
 
     DuckDB then writes the transaction's rows to the file and spills the snapshot's fold sooner:
-    at 1M events the load's peak went from 872 to 787 MiB, in the same time. The directory it
-    spills to (beside the cache) is removed once empty.
+    at 1M events (135 MB of text, so 270 MB) the load's peak went from 872 to 733-788 MiB, in the
+    same time. The directory it spills to (beside the cache) is removed once empty.
     """
     if cache_file is None or not large:
         yield
         return
-    cur.execute(f"SET memory_limit = '{LOAD_MEMORY}'")
+    cur.execute(f"SET memory_limit = '{max(LOAD_MEMORY, 2 * text_bytes) // 2**20}MB'")
     try:
         yield
     finally:

@@ -253,7 +253,7 @@ class Store:
             problems.extend(read.problems)
         # One transaction: the rows, the snapshot and the coverage they reach are stored together, so
         # that a load cut short leaves the cache as it was (never claiming lines it does not hold).
-        with pieces.capped_memory(cur, self.cache_path, len(fresh) > LOAD_PIECE_BYTES):
+        with pieces.capped_memory(cur, self.cache_path, len(fresh), len(fresh) > LOAD_PIECE_BYTES):
             cur.begin()
             try:
                 added = pieces.insert_pieces(
