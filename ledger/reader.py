@@ -133,8 +133,9 @@ def read_pieces(
             yield read_bytes(path, bytes(view[at:]), start_offset=start_offset + at, start_line=line, state=state)
             return
         piece = read_bytes(path, bytes(view[at:cut]), start_offset=start_offset + at, start_line=line, state=state)
-        yield piece
         at, line = cut, piece.next_line
+        yield piece
+        del piece  # else it lives on while the next piece is read: two pieces' structs at once
 
 
 def _read_complete_lines(result: LedgerRead, complete: bytes, first_line: int) -> None:

@@ -17,16 +17,16 @@ import duckdb
 from ledger import DEFAULT_STAGES, Calendar, Event, LedgerError, LedgerState, Problem
 from ledger.calendar import UTC, zone
 from ledger.problems import is_url
-from ledger.reader import read_pieces
+from ledger.reader import LedgerRead, read_pieces
 from ledger.writer import Resumed
-from queries import cache, calibration, changes, days, facts, forecasting, loading, replaying, sqlfiles
+from queries import cache, calibration, changes, days, facts, forecasting, loading, pieces, replaying, sqlfiles
 from queries.facts import LedgerFacts, ledger_facts
 from queries.model import Changes, DealRow, Forecast, Replay, StageCalibration
 from queries.moments import epoch_us, month_of, parse_as_of, parse_period, parse_start
 
 LOADER_VERSION = "3"
 CACHE_SUFFIX = ".dealbook-cache.duckdb"
-LOAD_PIECE_BYTES = 16 * 1024 * 1024  # about 115k events of the generated ledgers
+LOAD_PIECE_BYTES = 8 * 1024 * 1024  # about 60k events of the generated ledgers (pieces.py; 16 MB: 90 MiB more at peak)
 
 
 def cache_path_for(ledger: Path) -> Path:
@@ -239,46 +239,47 @@ class Store:
         cov = self._coverage
         f.seek(cov.covered)
         fresh = f.read()
+        read_all = len(fresh) == stat.st_size - cov.covered  # nothing appended since the stat
         state = self._resume_state(cur, fresh) if cov.covered else LedgerState()
-        self._day_tz = state.tz
-        added, end, end_line, problems = 0, cov.covered, cov.next_line, []
+        self._day_tz, problems = state.tz, []
         if fresh and digest is None:
             digest = cache.hash_range(f, 0, cov.covered)
-        complete_lines = fresh.count(b"\n")
-        # Piece by piece, each piece committed with the coverage it reaches, its events then dropped:
-        # a million events held at once weigh 1.7 GB, and DuckDB keeps an open transaction in memory.
-        for read in read_pieces(self.path, fresh, start_offset=cov.covered, start_line=cov.next_line,
-                                state=state, piece_bytes=LOAD_PIECE_BYTES):
+        ends = [cov.covered, cov.next_line]
+
+        def seen(read: LedgerRead) -> None:
             if digest is not None:
-                digest.update(fresh[end - cov.covered: read.end_offset - cov.covered])
-            end, end_line = read.end_offset, read.next_line
+                digest.update(memoryview(fresh)[ends[0] - cov.covered: read.end_offset - cov.covered])
+            ends[:] = read.end_offset, read.next_line
             problems.extend(read.problems)
-            last_piece = end_line == cov.next_line + complete_lines
-            new = cache.Coverage(
-                covered=end, next_line=end_line,
-                prefix_hash=digest.hexdigest() if digest is not None else cov.prefix_hash,
-                tail_sha256=cache.tail_digest(f, end),
-                identity=cache.identity(stat) if last_piece and len(fresh) == stat.st_size - cov.covered else [],
-                problems=cov.problems + [p for p in problems if p.line < end_line],
-            )
+        # One transaction: the rows, the snapshot and the coverage they reach are stored together, so
+        # that a load cut short leaves the cache as it was (never claiming lines it does not hold).
+        with pieces.capped_memory(cur, self.cache_path, len(fresh), len(fresh) > LOAD_PIECE_BYTES):
             cur.begin()
             try:
-                if state.tz != self._day_tz:  # a new time zone: every day is read again in it
-                    days.redate(cur, state.tz)
-                if read.events:
-                    loading.insert_chunk(cur, "ledger_events",
-                                         loading.chunk_params(read.events, read.lines, state, state.tz))
+                added = pieces.insert_pieces(
+                    cur, read_pieces(self.path, fresh, start_offset=cov.covered, start_line=cov.next_line,
+                                     state=state, piece_bytes=LOAD_PIECE_BYTES),
+                    state, self._day_tz, seen)
+                end, end_line, tz = *ends, state.tz
+                state, fresh = LedgerState(), b""  # the fold and the text (400 MB at 1M events) go before DuckDB's fold
+                if added:
                     loading.update_snapshot(cur)
+                new = cache.Coverage(
+                    covered=end, next_line=end_line,
+                    prefix_hash=digest.hexdigest() if digest is not None else cov.prefix_hash,
+                    tail_sha256=cache.tail_digest(f, end),
+                    identity=cache.identity(stat) if read_all else [],
+                    problems=cov.problems + [p for p in problems if p.line < end_line],
+                )
                 cache.write_meta(cur, self._engine, new)
                 cur.commit()
             except BaseException:
                 cur.rollback()
                 raise
             self._coverage = new
-            self._day_tz = state.tz
-            added += len(read.events)
-        if added > 50_000 and self.cache_path is not None:
-            cur.execute("CHECKPOINT")  # so that the next open does not replay a large write-ahead log
+            self._day_tz = tz
+            if added > 50_000 and self.cache_path is not None:
+                cur.execute("CHECKPOINT")  # so that the next open does not replay a large write-ahead log
         self._tail_problems = [p for p in problems if p.line >= end_line]
         self._last = self._last_row(cur)
         return added

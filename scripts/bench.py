@@ -25,6 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "scripts"), str(ROOT / "tests")]
 
+from bench_report import PEAKS, show, show_floors  # noqa: E402  (scripts/ is on the path from here)
+
 DATA = ROOT / "bench-data"
 PYTHON = sys.executable
 DEALBOOK = [PYTHON, "-m", "tui.cli"]
@@ -32,15 +34,8 @@ AS_OF = "2026-11-12"  # the generated ledgers end that day (gen_big_ledger.END)
 PERIOD, REPLAYED = "2026-11", "2026-10"  # the forecast's month; a full month replayed
 CHANGES = ["--from", "2026-10-01", "--to", "2026-10-31"]
 APPENDS = 200
+IMPORTS = "import tui.cli, tui.cli.reports, queries.store"  # what a report command imports before its work
 SEED = 7
-TARGETS = {  # measure -> (target, unit); None: no target
-    "check": None, "first_load": None, "reopen_to_board": (1.5, "s"), "forecast": (1.0, "s"),
-    "replay": (2.0, "s"), "changes": None, "append_p50": None, "append_p99": (5.0, "ms"),
-    "keystroke_to_repaint": (50.0, "ms"), "peak_rss": (1024.0, "MiB"),
-    "forecast_vs_reference": (20.0, "x"), "replay_vs_reference": (20.0, "x"),
-}
-
-
 # -- the ledgers --------------------------------------------------------------------------------
 
 def ledger_for(size: str) -> Path:
@@ -87,10 +82,10 @@ class _Popen(subprocess.Popen):
         return pid, status
 
 
-def run_child(argv: list[str]) -> tuple[float, float, str]:
+def run_child(argv: list[str], cwd: Path = ROOT) -> tuple[float, float, str]:
     """Wall seconds, peak RSS (MiB) and stdout of one child process; it must succeed."""
     start = time.perf_counter()
-    proc = _Popen(argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = _Popen(argv, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     out, err = proc.communicate()
     wall = time.perf_counter() - start
     if proc.returncode != 0:
@@ -257,6 +252,10 @@ def run_as_child(mode: str, path: Path, extra: list[str]) -> None:
         result = child_append(path)
     elif mode == "reference":
         result = child_reference(path)
+    elif mode.startswith("floor-"):
+        from bench_floors import FLOORS
+
+        result = FLOORS[mode.removeprefix("floor-")](path)
     else:
         raise SystemExit(f"unknown child mode {mode!r}")
     print(json.dumps(result))
@@ -269,7 +268,8 @@ def percentile(samples: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def measure(size: str, runs: int, reference_runs: int) -> dict[str, float]:
+def measure(size: str, runs: int, reference_runs: int, against: Path | None = None,
+            only_load: bool = False) -> dict[str, float]:
     path = ledger_for(size)
     figures: dict[str, list[float]] = {}
     peaks: dict[str, float] = {}  # measure -> the largest ru_maxrss of its children (MiB)
@@ -282,12 +282,28 @@ def measure(size: str, runs: int, reference_runs: int) -> dict[str, float]:
     def command(*args: str) -> list[str]:
         return [*DEALBOOK, *args, "--ledger", str(path)]
 
-    for _ in range(runs):
+    for _ in range(runs):  # each measure, then its floors, then the same measure by the other tree's code
         wall, rss, _ = run_child(command("check"))
         add("check", wall, rss)
+        wall, rss, _ = run_child([PYTHON, __file__, "--child", "floor-decode", str(path)])
+        add("floor_decode", wall, rss)
         drop_cache(path)
         _, rss, out = child("first-load", path)
         add("first_load", out["seconds"], rss)
+        for floor in ("ndjson", "tables", "json_fold"):
+            _, rss, out = child(f"floor-{floor}", path)
+            add(f"floor_{floor}", out["seconds"], rss)
+        if against is not None:
+            python = str(against / ".venv/bin/python")
+            wall, rss, _ = run_child([python, "-m", "tui.cli", "check", "--ledger", str(path)], cwd=against)
+            add("check_against", wall, rss)
+            drop_cache(path)
+            wall, rss, out = run_child([python, str(against / "scripts/bench.py"), "--child", "first-load", str(path)],
+                                       cwd=against)
+            add("first_load_against", json.loads(out.strip().splitlines()[-1])["seconds"], rss)
+            drop_cache(path)
+    if only_load:
+        return medians_of(figures, peaks)
     run_child(command("forecast", "--as-of", AS_OF))  # the cache is current from here on
     for _ in range(runs):
         spawned = time.time()
@@ -299,6 +315,8 @@ def measure(size: str, runs: int, reference_runs: int) -> dict[str, float]:
         add("replay", wall, rss)
         wall, rss, _ = run_child(command("changes", *CHANGES))
         add("changes", wall, rss)
+        wall, rss, _ = run_child([PYTHON, "-c", IMPORTS])
+        add("floor_imports", wall, rss)
 
     copy = scratch_copy(path, "append")
     _, rss, out = child("append", copy)
@@ -328,40 +346,15 @@ def measure(size: str, runs: int, reference_runs: int) -> dict[str, float]:
         add("forecast_vs_reference", out["forecast_reference"] / out["forecast_engine"])
         add("replay_vs_reference", out["replay_reference"] / out["replay_engine"])
 
+    return medians_of(figures, peaks)
+
+
+def medians_of(figures: dict[str, list[float]], peaks: dict[str, float]) -> dict[str, float]:
     medians = {name: statistics.median(values) for name, values in figures.items()}
-    medians["peak_rss"] = max(peaks.values())
+    medians["peak_rss"] = max(rss for name, rss in peaks.items() if name in PEAKS or name == "append")
     for name, rss in peaks.items():
         medians[f"peak_rss_{name}"] = rss
     return medians
-
-
-PEAKS = ["check", "first_load", "reopen_to_board", "forecast", "replay", "changes", "append", "keystroke_to_repaint"]
-UNITS = {**{f"peak_rss_{name}": "MiB" for name in PEAKS}, "append_p50": "ms", "append_p99": "ms",
-         "keystroke_to_repaint": "ms", "keystroke_burst": "ms", "keystroke_confirmed": "ms", "first_keystroke": "ms",
-         "peak_rss": "MiB",
-         "forecast_vs_reference": "x", "replay_vs_reference": "x"}
-
-
-def show(results: dict[str, dict[str, float]]) -> None:
-    sizes = list(results)
-    names = list(TARGETS) + ["keystroke_burst", "keystroke_confirmed", "first_keystroke", "append_first", "forecast_engine", "forecast_reference", "replay_engine",
-                             "replay_reference", *(f"peak_rss_{name}" for name in PEAKS)]
-    print(f"| measure (median) | {' | '.join(sizes)} | target |")
-    print(f"| --- | {' | '.join('---:' for _ in sizes)} | --- |")
-    for name in names:
-        unit = UNITS.get(name, "s")
-        cells = []
-        for size in sizes:
-            value = results[size].get(name)
-            cells.append("-" if value is None else f"{value:,.3f} {unit}" if unit == "s" else f"{value:,.1f} {unit}")
-        target = TARGETS.get(name)
-        if target is None:
-            goal = ""
-        else:
-            value = results[sizes[-1]].get(name)
-            met = value is not None and (value >= target[0] if target[1] == "x" else value <= target[0])
-            goal = f"{'>=' if target[1] == 'x' else '<='} {target[0]:g} {target[1]} ({'met' if met else 'MISSED'})"
-        print(f"| {name} | {' | '.join(cells)} | {goal} |")
 
 
 def main() -> None:
@@ -371,6 +364,11 @@ def main() -> None:
     parser.add_argument("--reference-runs", type=int, default=1,
                         help="runs of the plain fold (slow: a month's replay at 1M takes minutes)")
     parser.add_argument("--json", type=Path, help="also write the medians to this file")
+    parser.add_argument("--against", type=Path, metavar="TREE",
+                        help="also run check and the first load by another checkout (with its own .venv), "
+                             "interleaved with this one's: before and after")
+    parser.add_argument("--only-load", action="store_true",
+                        help="only check, the first load and their floors (and --against): no board, no appends")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -379,10 +377,11 @@ def main() -> None:
     results = {}
     for size in args.sizes.split(","):
         print(f"measuring {size} ...", file=sys.stderr)
-        results[size] = measure(size.strip(), args.runs, args.reference_runs)
+        results[size] = measure(size.strip(), args.runs, args.reference_runs, args.against, args.only_load)
     print(f"nproc {os.cpu_count()}, Python {sys.version.split()[0]}, runs {args.runs}; target checked on the "
           "largest size")
     show(results)
+    show_floors(results, args.against)
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
 

@@ -1,12 +1,13 @@
 -- The rows of one chunk of accepted events, in ledger_events' column order. $tz: the ledger's time
 -- zone after the chunk (NULL: none), in which `day` is read.
--- temp.chunk_json (stage_chunk.sql): each event's line and its msgspec encoding, so that DuckDB
--- reads exactly what the reader accepted, with a fixed structure (never read_json's inference);
+-- temp.chunk_json (stage_chunk.sql): each event's line, its msgspec encoding (so that DuckDB
+-- reads exactly what the reader accepted, with a fixed structure, never read_json's inference) and,
+-- for a stage_changed, the deal's stage before it when the reader's side knew it;
 -- temp.chunk_parts (stage_parts.sql): one row per split part, the parent's fields at the split
 -- filled in by the reader's fold.
 WITH
 fields AS (  -- each line parsed once, into one column per field
-    SELECT line, json_transform(j, '{
+    SELECT line, prev_stage, json_transform(j, '{
         "id": "VARCHAR", "ts": "VARCHAR", "type": "VARCHAR", "by": "VARCHAR", "deal": "VARCHAR",
         "name": "VARCHAR", "owner": "VARCHAR", "account": "VARCHAR", "stage": "VARCHAR",
         "amount": "DECIMAL(18,4)", "priority": "VARCHAR", "close_date": "DATE", "text": "VARCHAR",
@@ -26,7 +27,7 @@ parsed AS MATERIALIZED (
                   * (ts[-5:-4]::INTEGER * 3600 + ts[-2:]::INTEGER * 60)
         END AS utc_offset,
         ts[1:10]::DATE AS own_day
-    FROM (SELECT line, settings_line, unnest(f) FROM fields)
+    FROM (SELECT line, prev_stage, settings_line, unnest(f) FROM fields)
 ),
 dated AS (  -- $tz: the ledger's latest time zone, in which `day` is read (NULL: each ts's own offset)
     SELECT *, CASE WHEN $tz::VARCHAR IS NULL THEN own_day
@@ -38,7 +39,7 @@ chunk AS (
         line * 65536 AS seq, line, 0 AS sub, id, type, ts_us, utc_offset, day, own_day,
         NULL::BIGINT AS won_us, NULL::DATE AS won_day,
         settings_line AS settings,
-        deal, NULL::VARCHAR AS parent, name, owner, account, stage,
+        deal, NULL::VARCHAR AS parent, name, owner, account, stage, prev_stage,
         amount, priority, close_date, text, due, period, rate, lead_days, position,
         CASE WHEN type = 'stage_defined' THEN coalesce(kind, 'open') END AS kind,
         "by" AS recorded_by
@@ -51,26 +52,23 @@ chunk AS (
              WHEN $tz::VARCHAR IS NULL THEN p.won_own_day
              ELSE timezone($tz::VARCHAR, make_timestamptz(p.won_us))::DATE END,
         NULL,
-        p.deal, p.parent, p.name, p.owner, p.account, p.stage,
+        p.deal, p.parent, p.name, p.owner, p.account, p.stage, NULL,
         p.amount, p.priority, p.close_date, NULL, NULL, NULL, NULL, NULL, NULL,
         NULL, e."by"
     FROM temp.chunk_parts AS p JOIN dated AS e ON e.line = p.line
 ),
-prior AS (  -- the stage each deal that changes stage in this chunk had before it
+prior AS (  -- the stage before a stage_changed that the chunk does not say: the deal's last stored one
     SELECT deal, arg_max(stage, seq) AS stage
     FROM events
-    WHERE deal IN (SELECT deal FROM dated WHERE type = 'stage_changed') AND stage IS NOT NULL
+    WHERE deal IN (SELECT deal FROM dated WHERE type = 'stage_changed' AND prev_stage IS NULL)
+      AND stage IS NOT NULL
     GROUP BY deal
 )
 SELECT
     c.seq, c.line, c.sub, c.id, c.type, c.ts_us, c.utc_offset, c.day, c.own_day, c.won_us, c.won_day,
     c.settings, c.deal, c.parent, c.name,
     c.owner, c.account, c.stage,
-    CASE WHEN c.type = 'stage_changed' THEN coalesce(
-        lag(c.stage) OVER (
-            PARTITION BY c.deal, c.type IN ('deal_opened', 'stage_changed', 'split_part') ORDER BY c.seq),
-        prior.stage)
-    END AS prev_stage,
+    CASE WHEN c.type = 'stage_changed' THEN coalesce(c.prev_stage, prior.stage) END AS prev_stage,
     c.amount, c.priority, c.close_date, c.text, c.due, c.period, c.rate, c.lead_days, c.position,
     c.kind, c.recorded_by
 FROM chunk AS c LEFT JOIN prior ON prior.deal = c.deal
