@@ -30,7 +30,8 @@ def events(draw):
     out, ts = [], START
     for _ in range(draw(st.integers(0, 40))):
         ts += dt.timedelta(minutes=draw(st.sampled_from((0, 5, 60, -30))))  # -30: a ts that goes back
-        common = {"id": draw(IDS), "ts": ts, "by": "lan"}
+        shown = ts if draw(st.booleans()) else ts.astimezone(dt.UTC)  # the same instant, another offset
+        common = {"id": draw(IDS), "ts": shown, "by": "lan"}
         deal = draw(st.sampled_from(DEALS))
         kind = draw(st.sampled_from(("open", "open", "stage", "stage", "stage", "amount", "priority", "close",
                                      "owner", "note", "split", "define", "target", "settings")))
@@ -70,7 +71,8 @@ def one_by_one(evs: list, first_line: int = 1) -> tuple[LedgerState, dict[int, s
 
 
 def as_tuple(state: LedgerState) -> tuple:
-    return (state.ids, list(state.ids), state.last_ts, state.first_ts, state.events, state.stages, state.deals,
+    shown = [t and t.isoformat() for t in (state.last_ts, state.first_ts)]  # the offsets too, as messages show them
+    return (state.ids, list(state.ids), shown, state.events, state.stages, state.deals,
             list(state.deals), state.targets, state.settings, state.key_results)
 
 
