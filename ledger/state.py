@@ -29,9 +29,8 @@ from ledger.stages import DEFAULT_STAGES, Stage
 _LEDGER_WIDE = frozenset({StageDefined, TargetSet, SettingsChanged, KeyResultSet})  # events about no deal
 _ID, _TS = operator.attrgetter("id"), operator.attrgetter("ts")
 _ID_PART = 256
-# the kinds that set one field of a deal and have no rule but the deal's (note_added sets two)
-_SETTABLE = {AmountChanged: "amount", PriorityChanged: "priority", CloseDateChanged: "close_date",
-             OwnerChanged: "owner", NoteAdded: "next_action"}
+# the kinds that set a field of a deal (note_added two) and have no rule but the deal's
+_ONE_FIELD = frozenset({AmountChanged, PriorityChanged, CloseDateChanged, OwnerChanged, NoteAdded})
 
 
 @dataclass(slots=True)
@@ -135,12 +134,13 @@ class LedgerState:
     def _fold_block(self, events: list[Event], first_line: int) -> dict[int, str]:
         """Each event's deal rules and fold, its id and ts rules known to hold: {index: reason} of those refused.
 
-        The kinds most lines are (a stage moved, a field set on a deal) are folded here as `_fold_deal` folds
-        them, without its calls; the rest go through `_deal_problem` and `_fold_kind`. A test holds this
-        equal to `take`, event by event.
+        The kinds nearly every line is (a deal opened, its stage moved, one of its fields set) are checked
+        and folded here as `_deal_problem` and `_fold_kind` do, without their calls; the rest go through
+        them. A test holds this equal to `take`, event by event.
         """
         refused: dict[int, str] = {}
-        get, stages, settable = self.deals.get, self.stages, _SETTABLE
+        deals, stages = self.deals, self.stages
+        get = deals.get
         line = first_line - 1
         for event in events:
             line += 1
@@ -150,22 +150,40 @@ class LedgerState:
                 stage = stages.get(event.stage)  # type: ignore[attr-defined]
                 if deal is not None and deal.split_line is None and stage is not None:
                     deal.version += 1
-                    deal.last_ts, deal.last_line = event.ts, line
+                    deal.last_ts = event.ts
+                    deal.last_line = line
                     if stage.kind != "won":
                         deal.won_at = None
                     elif (was := stages.get(deal.stage)) is None or was.kind != "won":
                         deal.won_at = event.ts
                     deal.stage = event.stage  # type: ignore[attr-defined]
                     continue
-            elif (name := settable.get(kind)) is not None:
+            elif kind in _ONE_FIELD:
                 deal = get(event.deal)  # type: ignore[attr-defined]
                 if deal is not None and deal.split_line is None:
                     deal.version += 1
-                    deal.last_ts, deal.last_line = event.ts, line
+                    deal.last_ts = event.ts
+                    deal.last_line = line
                     if kind is NoteAdded:
                         deal.next_action, deal.due = event.text, event.due  # type: ignore[attr-defined]
+                    elif kind is AmountChanged:
+                        deal.amount = event.amount  # type: ignore[attr-defined]
+                    elif kind is PriorityChanged:
+                        deal.priority = event.priority  # type: ignore[attr-defined]
+                    elif kind is CloseDateChanged:
+                        deal.close_date = event.close_date  # type: ignore[attr-defined]
                     else:
-                        setattr(deal, name, getattr(event, name))
+                        deal.owner = event.owner  # type: ignore[attr-defined]
+                    continue
+            elif kind is DealOpened:
+                deal = get(event.deal)  # type: ignore[attr-defined]
+                stage = stages.get(event.stage)  # type: ignore[attr-defined]
+                if deal is None and stage is not None:
+                    deals[event.deal] = Deal(  # type: ignore[attr-defined]
+                        event.deal, event.name, event.owner, event.stage, event.amount,  # type: ignore[attr-defined]
+                        event.priority, event.close_date, event.account, line, 1, event.ts, line,  # type: ignore[attr-defined]
+                        won_at=event.ts if stage.kind == "won" else None,
+                    )
                     continue
             elif kind in _LEDGER_WIDE:
                 self._fold_kind(event, kind, None, line)
