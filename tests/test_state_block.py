@@ -139,3 +139,23 @@ def test_a_ledger_as_written_reads_as_the_line_by_line_reader_reads_it(tmp_path,
     assert as_tuple(fast.state) == as_tuple(older.state)
     assert [p.line for p in fast.problems] == {"none": [2], "dup_id": [2, 4], "back_ts": [2, 4], "quoted": [2, 3],
                                                 "twice": [2, 3], "spaced": [2], "leap": [2]}[fault]
+
+
+def test_check_leaves_the_collector_as_it_found_it(tmp_path, capsys, no_config):
+    """`check` reads without the cyclic collector; a process that goes on (a test, a script) gets it back."""
+    import gc
+
+    from tests.conftest import cli
+
+    path = tmp_path / "l.jsonl"
+    path.write_bytes(encode_event(DealOpened(id="e1", ts=START, deal="D-1", name="A", owner="lan", stage="quote",
+                                             amount=Decimal(1), priority="must")))
+    assert gc.isenabled()
+    code, out, _ = cli(capsys, "check", "--ledger", str(path))
+    assert (code, gc.isenabled()) == (0, True) and out.startswith("ok: 1 event, 1 deal, 1 owner")
+    gc.disable()
+    try:
+        cli(capsys, "check", "--ledger", str(path))
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
