@@ -9,8 +9,9 @@ import duckdb
 import msgspec
 
 from queries import sqlfiles
-from queries.model import CAUSES, Changes, DealChange
+from queries.model import CAUSES, Changes, DealChange, Forecast
 from queries.moments import epoch_us, period_bounds
+from queries.scenarios import changed_deals
 
 
 class _Bucket(msgspec.Struct):
@@ -42,3 +43,20 @@ def changes(cur: duckdb.DuckDBPyConnection, period: str, start_at: dt.datetime, 
         buckets={cause: amounts.get(cause, Decimal(0)) for cause in CAUSES}, deals=deals,
         start_as_of=start_at, end_as_of=end_at,
     )
+
+
+def start_in_its_own_calendar(moved: Changes, own: Forecast, read_anew: Forecast) -> Changes:
+    """The waterfall whose start is `own`, the forecast at the start in the calendar then in force.
+
+    changes.sql reads both moments in the end's calendar (`read_anew` is the start read so). When the
+    ledger's time zone changed in between, days read in the new zone move events across the period's
+    edges: each deal whose part of progress differs between the two readings of the start goes to the
+    `zone_changed` cause, so that start + every cause still adds up to the end.
+    """
+    moved_by_zone = [
+        DealChange(deal=c.deal, name=c.name, owner=c.owner, cause="zone_changed", amount=c.change)
+        for c in changed_deals(own, read_anew)
+    ]
+    buckets = dict(moved.buckets)
+    buckets["zone_changed"] += read_anew.progress - own.progress
+    return msgspec.structs.replace(moved, start=own.progress, buckets=buckets, deals=[*moved.deals, *moved_by_zone])

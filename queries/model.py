@@ -131,7 +131,7 @@ class Replay(msgspec.Struct, frozen=True, kw_only=True):
 CAUSES: tuple[str, ...] = (
     "new_deals", "promoted", "demoted", "stage_advanced", "stage_regressed", "amount_up", "amount_down",
     "pushed_out", "pulled_in", "went_inactive", "came_back", "lost", "won", "split", "rates_changed",
-    "ran_out_of_time", "reassigned",
+    "ran_out_of_time", "reassigned", "zone_changed",
 )
 
 

@@ -458,7 +458,13 @@ class Store:
                                   else parse_start(start, calendar.tzinfo))  # a bare date: from its start
         period = parse_period(period) if period else month_of(end_at.date())
         with self.cursor(calendar=calendar) as cur:
-            return changes.changes(cur, period, start_at, end_at, owner, zoned=calendar.tz is not None)
+            moved = changes.changes(cur, period, start_at, end_at, owner, zoned=calendar.tz is not None)
+        if self.calendar_at(start_at).tz == calendar.tz:
+            return moved
+        own = self.forecast(period, start_at, owner, odds=False)  # the start in its own calendar
+        with self.cursor(calendar=calendar) as cur:
+            read_anew = forecasting.forecast(cur, period, start_at, owner, self.big_at(None), odds=False)
+        return changes.start_in_its_own_calendar(moved, own, read_anew)
 
     def calibrate(self, as_of: str | dt.datetime | None = None) -> list[StageCalibration]:
         """Each stage's configured rate and lead time beside the ledger's own history (calibration.py)."""

@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ledger.events import (
-    AmountChanged, CloseDateChanged, DealOpened, DealSplit, OwnerChanged, PriorityChanged, SplitPart, StageChanged,
-    StageDefined, TargetSet, encode_event,
+    AmountChanged, CloseDateChanged, DealOpened, DealSplit, OwnerChanged, PriorityChanged, SettingsChanged, SplitPart,
+    StageChanged, StageDefined, TargetSet, encode_event,
 )
 from queries import Store
 from queries.model import CAUSES
@@ -146,3 +146,23 @@ def test_from_a_bare_date_starts_at_the_start_of_that_day(tmp_path):
         result = store.changes("2026-10-01", "2026-10-01", "2026-10")
         assert result.start == store.forecast("2026-10", "2026-09-30").progress == 0
         assert result.end == 3000 and result.buckets["new_deals"] == 3000
+
+
+def test_a_zone_named_between_the_moments_is_a_cause_of_its_own(tmp_path):
+    """A deal won at 21:00 UTC on 30 Sep is September's while the ledger has no zone (its line's own offset),
+    and October's once Asia/Ho_Chi_Minh is named: the start is read in its own calendar, the move is
+    zone_changed, with the deal it moved."""
+    utc = dt.timezone.utc
+    events = [
+        TargetSet(id="T", ts=dt.datetime(2026, 9, 1, tzinfo=utc), period="2026-09", amount=1_000),
+        DealOpened(id="O", ts=dt.datetime(2026, 9, 2, tzinfo=utc), deal="D", name="D name", owner="lan",
+                   stage="quote", amount=500, priority="must"),
+        StageChanged(id="W", ts=dt.datetime(2026, 9, 30, 21, tzinfo=utc), deal="D", stage="won"),
+        SettingsChanged(id="Z", ts=dt.datetime(2026, 10, 2, tzinfo=utc), tz="Asia/Ho_Chi_Minh"),
+    ]
+    with store_for(tmp_path, events) as store:
+        result = store.changes(dt.datetime(2026, 9, 30, 22, tzinfo=utc), "2026-10-05", "2026-09")
+        assert result.start == store.forecast("2026-09", dt.datetime(2026, 9, 30, 22, tzinfo=utc)).progress == 500
+        assert result.end == store.forecast("2026-09", "2026-10-05").progress == 0
+    assert {k: v for k, v in result.buckets.items() if v} == {"zone_changed": -500}
+    assert [(d.deal, d.cause, d.amount) for d in result.deals] == [("D", "zone_changed", -500)]
