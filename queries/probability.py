@@ -97,6 +97,8 @@ class Distribution:
         reach = level * self.denominator
         if self.slack:
             reach = float(reach) - self.slack
+        elif self.weights and type(self.weights[0]) is int:  # draw counts: an int reaches a Fraction at its ceiling
+            reach = math.ceil(reach)
         cumulative = 0
         for total, weight in zip(self.totals, self.weights):
             cumulative += weight
