@@ -77,6 +77,19 @@ class Distribution:
         self.base = base
         self.slack = slack  # float weights: a cumulative this close under a level reaches it
 
+    @classmethod
+    def of_draws(cls, totals: list[int], unit: Decimal, base: Decimal) -> Distribution:
+        """The distribution of simulated totals (in units, above base): each distinct total and how many drew it."""
+        distinct: list[int] = []
+        counts: list[int] = []
+        for total in sorted(totals):
+            if distinct and distinct[-1] == total:
+                counts[-1] += 1
+            else:
+                distinct.append(total)
+                counts.append(1)
+        return cls(distinct, counts, len(totals), unit, base)
+
     def money(self, units: int) -> Decimal:
         return _EXACT.add(self.base, _EXACT.multiply(self.unit, units))
 
@@ -250,15 +263,7 @@ def _simulated(base: Decimal, unit: Decimal, ints: list[tuple[int, Decimal]], *,
     while len(totals) < draws:
         slots = min(slots_per_batch, -(-(draws - len(totals)) // lanes))
         totals.extend(_batch(ints, span, slots, slot, rng))
-    totals = sorted(totals[:draws])
-    distinct, counts = [], []
-    for total in totals:
-        if distinct and distinct[-1] == total:
-            counts[-1] += 1
-        else:
-            distinct.append(total)
-            counts.append(1)
-    return Distribution(distinct, counts, draws, unit, base)
+    return Distribution.of_draws(totals[:draws], unit, base)
 
 
 def _slot_bits(span: int) -> int:

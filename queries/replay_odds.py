@@ -171,13 +171,4 @@ class DaysOdds:
             raw = acc.to_bytes(self.slots * self.slot // 8, "little")
             totals.extend(self.units_alive - int.from_bytes(raw[j:j + width], "little")
                           for j in range(0, len(raw), width))
-        totals = sorted(totals[:self.draws])
-        distinct: list[int] = []
-        counts: list[int] = []
-        for total in totals:
-            if distinct and distinct[-1] == total:
-                counts[-1] += 1
-            else:
-                distinct.append(total)
-                counts.append(1)
-        return Distribution(distinct, counts, self.draws, self.unit, base)
+        return Distribution.of_draws(totals[:self.draws], self.unit, base)
