@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, BinaryIO
+from pathlib import Path
+from typing import Any, BinaryIO, Protocol, TypeVar
 
 import duckdb
 import msgspec
@@ -105,3 +108,31 @@ def write_meta(cur: duckdb.DuckDBPyConnection, engine: str, coverage: Coverage) 
     # one statement: executemany costs a statement per row (~30 ms of every refresh)
     rows = ", ".join("(?, ?)" for _ in values)
     cur.execute(f"INSERT OR REPLACE INTO cache_meta VALUES {rows}", [x for item in values.items() for x in item])
+
+
+class _Cached(Protocol):
+    cache_path: Path | None
+
+    def close(self) -> None: ...
+
+
+S = TypeVar("S", bound=_Cached)
+
+
+@contextlib.contextmanager
+def as_source(cache_file: Path, open_store: Callable[[], S]) -> Iterator[S | None]:
+    """A Store on an existing cache file, unrefreshed, as a writer's source of its fold; None when there is
+    no cache file, it cannot be opened, or another process holds it (the Store would then work in memory).
+    The cache is only a shortcut: an append never fails for it."""
+    if not cache_file.exists():
+        yield None
+        return
+    try:
+        store = open_store()
+    except Exception:  # noqa: BLE001 - see above
+        yield None
+        return
+    try:
+        yield store if store.cache_path is not None else None
+    finally:
+        store.close()

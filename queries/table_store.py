@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-from collections.abc import Iterator
 from itertools import islice
 from pathlib import Path
 
@@ -214,20 +213,7 @@ def ledger_wide(state: LedgerState) -> LedgerState:
                        key_results=dict(state.key_results))
 
 
-@contextlib.contextmanager
-def table_source(url: str) -> Iterator[TableStore | None]:
-    """The table's cache on this laptop, unrefreshed, as a writer's source of its fold; None when there is no
-    cache file, or another process holds it (the Store would then have to read the table into memory)."""
+def table_source(url: str) -> contextlib.AbstractContextManager[TableStore | None]:
+    """The table's cache on this laptop, unrefreshed, as a writer's source of its fold (cache.as_source)."""
     path = cache_path_for_table(parse_url(url))
-    if not path.exists():
-        yield None
-        return
-    try:
-        store = TableStore(url, path)
-    except Exception:  # noqa: BLE001 - the cache is only a shortcut: an append never fails for it
-        yield None
-        return
-    try:
-        yield store if store.cache_path is not None else None
-    finally:
-        store.close()
+    return cache.as_source(path, lambda: TableStore(url, path))

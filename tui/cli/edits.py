@@ -281,19 +281,10 @@ def _cache_source(ledger: Path) -> Iterator[StateSource | None]:
         return
     try:
         from queries import Store, cache_path_for  # here: small ledgers never load DuckDB
+        from queries.cache import as_source
     except ImportError:
         yield None
         return
     cache_file = cache_path_for(ledger)
-    if not cache_file.exists():
-        yield None
-        return
-    try:
-        store = Store(ledger, cache_file)  # no refresh: a cache behind the file costs nothing here
-    except Exception:  # the cache is only a shortcut: an append never fails for it
-        yield None
-        return
-    try:
-        yield store if store.cache_path is not None else None
-    finally:
-        store.close()
+    with as_source(cache_file, lambda: Store(ledger, cache_file)) as source:  # unrefreshed (see above)
+        yield source
