@@ -218,10 +218,7 @@ class Store:
         elif (self._proven and not self.full_check and cov.identity == cache.identity(stat)
               and cache.tail_digest(f, cov.covered) == cov.tail_sha256):
             if stat.st_size == cov.covered:
-                self._tail_problems = []
-                self._last = self._last_row(cur)
-                self._day_tz = self._resume_base(cur).tz
-                return 0  # the very file the cache was written from, unchanged
+                return self._unchanged(cur)  # the very file the cache was written from, unchanged
         elif cov.covered:
             digest = cache.hash_range(f, 0, cov.covered)
             if digest.hexdigest() != cov.prefix_hash:
@@ -231,10 +228,7 @@ class Store:
                 self._proven = True
                 if cov.identity != cache.identity(stat):  # the same bytes, touched: this Store's later
                     self._coverage = dataclasses.replace(cov, identity=cache.identity(stat))  # refreshes trust it
-                self._tail_problems = []
-                self._last = self._last_row(cur)
-                self._day_tz = self._resume_base(cur).tz
-                return 0
+                return self._unchanged(cur)
         self._proven = True  # this Store has hashed the whole prefix (or rebuilt): it covers the file as it is
         cov = self._coverage
         f.seek(cov.covered)
@@ -283,6 +277,13 @@ class Store:
         self._tail_problems = [p for p in problems if p.line >= end_line]
         self._last = self._last_row(cur)
         return added
+
+    def _unchanged(self, cur: duckdb.DuckDBPyConnection) -> int:
+        """No line added: the figures kept by the load are read back from the cache."""
+        self._tail_problems = []
+        self._last = self._last_row(cur)
+        self._day_tz = self._resume_base(cur).tz
+        return 0
 
     def _resume_state(self, cur: duckdb.DuckDBPyConnection, fresh: bytes) -> LedgerState:
         ids, deals = loading.referenced(fresh)
