@@ -94,6 +94,14 @@ def run_child(argv: list[str], cwd: Path = ROOT) -> tuple[float, float, str]:
     return wall, rss, out.decode()
 
 
+def compiled(tree: Path) -> None:
+    """Byte-compile a checkout's own packages first, as pip does for an installed package: a machine that
+    sets PYTHONDONTWRITEBYTECODE (this one does) would otherwise compile every module in every child
+    (about 0.1 s of each whole command)."""
+    subprocess.run([PYTHON, "-m", "compileall", "-q", "ledger", "queries", "tui", "scripts"], cwd=tree, check=True,
+                   stdout=subprocess.DEVNULL)
+
+
 def child(mode: str, path: Path, *extra: str) -> tuple[float, float, dict]:
     wall, rss, out = run_child([PYTHON, __file__, "--child", mode, str(path), *extra])
     return wall, rss, json.loads(out.strip().splitlines()[-1])
@@ -374,6 +382,8 @@ def main() -> None:
     if args.child:
         run_as_child(args.child[0], Path(args.child[1]), args.child[2:])
         return
+    for tree in [ROOT, *([args.against] if args.against else [])]:
+        compiled(tree)
     results = {}
     for size in args.sizes.split(","):
         print(f"measuring {size} ...", file=sys.stderr)
