@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import glob
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -131,6 +132,7 @@ def _file_prefix(conn, where: postgres.Where, path: Path, f) -> tuple[int, int, 
 
 def _write_new(conn, where: postgres.Where, path: Path) -> int:
     """The whole table into a new file, written under a temporary name and linked in place (never over a file)."""
+    sweep_stale_temps(path)
     temp = path.with_name(f".{path.name}.copy-{os.getpid()}")
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
     try:
@@ -146,6 +148,30 @@ def _write_new(conn, where: postgres.Where, path: Path) -> int:
     finally:
         temp.unlink(missing_ok=True)
     return added
+
+
+def sweep_stale_temps(path: Path) -> list[Path]:
+    """Remove the hidden `.NAME.copy-PID` files that copies into `path` killed before the end left behind (their
+    process is gone; a running copy's file is kept); the files removed."""
+    removed = []
+    for temp in path.parent.glob(f".{glob.escape(path.name)}.copy-*"):
+        pid = temp.name.rsplit("-", 1)[1]
+        if not pid.isdigit() or _alive(int(pid)):
+            continue
+        with contextlib.suppress(FileNotFoundError):
+            temp.unlink()
+            removed.append(temp)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
 
 
 def _write_rows(fd: int, rows, path: Path, size_before: int) -> int:
