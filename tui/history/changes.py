@@ -109,7 +109,7 @@ class ChangesScreen(Screen[None], inherit_bindings=False):
         try:
             self.post_message(self.Loaded(self.data.changes(start, end, period, self.owner), None))
         except Exception as err:  # a wrong pair of moments, or the engine: said, the screen stays up
-            self.post_message(self.Loaded(None, plain(err, 300)))
+            self.post_message(self.Loaded(None, plain(err)))
 
     def on_changes_screen_loaded(self, message: Loaded) -> None:
         self.title_line(message.error or "")

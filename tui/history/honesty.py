@@ -100,7 +100,7 @@ class HonestyScreen(Screen[None], inherit_bindings=False):
             accuracy, backtest = self.data.honesty(self.owner, self.now)
             self.post_message(self.Loaded(accuracy, backtest, None))
         except Exception as err:  # the engine's failure is shown, the screen stays up
-            self.post_message(self.Loaded(None, None, f"could not be computed: {plain(err, 300)}"))
+            self.post_message(self.Loaded(None, None, f"could not be computed: {plain(err)}"))
 
     def on_honesty_screen_loaded(self, message: Loaded) -> None:
         self.accuracy, self.backtest = message.accuracy, message.backtest

@@ -73,7 +73,7 @@ class PastScreen(Screen[None], inherit_bindings=False):
             forecast = self.data.forecast(self.period, moment, self.owner)
             self.post_message(self.Loaded(forecast, moment, None))
         except Exception as err:  # the engine's failure is shown, the screen stays up
-            self.post_message(self.Loaded(None, moment, f"the forecast could not be computed: {plain(err, 300)}"))
+            self.post_message(self.Loaded(None, moment, f"the forecast could not be computed: {plain(err)}"))
 
     def on_past_screen_loaded(self, message: Loaded) -> None:
         self.moment, self.forecast = message.as_of, message.forecast

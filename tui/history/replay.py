@@ -111,7 +111,7 @@ class ReplayScreen(Screen[None], inherit_bindings=False):
         try:
             self.post_message(self.Loaded(self.data.replay(period, self.owner, self.now), period, None))
         except Exception as err:  # the engine's failure is shown, the screen stays up
-            self.post_message(self.Loaded(None, period, f"the replay could not be computed: {plain(err, 300)}"))
+            self.post_message(self.Loaded(None, period, f"the replay could not be computed: {plain(err)}"))
 
     def on_replay_screen_loaded(self, message: Loaded) -> None:
         self.period, self.replay = message.period, message.replay

@@ -61,7 +61,7 @@ class TimelineScreen(Screen[None], inherit_bindings=False):
         try:
             self.post_message(self.Loaded(self.data.timeline(self.deal, self.until), None))
         except Exception as err:  # shown; the screen stays up
-            self.post_message(self.Loaded(None, f"the timeline could not be read: {plain(err, 300)}"))
+            self.post_message(self.Loaded(None, f"the timeline could not be read: {plain(err)}"))
 
     def on_timeline_screen_loaded(self, message: Loaded) -> None:
         self.title_line(message.error or "")

@@ -96,7 +96,7 @@ class PlanScreen(Screen[None], inherit_bindings=False):
             overview = plan_overview(self.data.store(), self.period, self.owner, self.now)
             self.post_message(self.Loaded(overview, None))
         except Exception as err:  # the engine's failure is shown, the screen stays up
-            self.post_message(self.Loaded(None, f"the plan could not be computed: {plain(err, 300)}"))
+            self.post_message(self.Loaded(None, f"the plan could not be computed: {plain(err)}"))
 
     def on_plan_screen_loaded(self, message: Loaded) -> None:
         self.overview = message.overview
