@@ -190,8 +190,11 @@ def exact_work(deals: Sequence[OpenDeal]) -> int:
     return min(_work(_in_units(Decimal(0), deals)[2]))
 
 
-def _work(ints: list[tuple[int, Decimal]]) -> tuple[int, int]:
-    """Bounds on the work of a dense convolution (a list over every total) and of a sparse one (a dict)."""
+def _work(ints: list[tuple[int, Decimal]], limit: int | None = None) -> tuple[int, int]:
+    """Bounds on the work of a dense convolution (a list over every total) and of a sparse one (a dict).
+
+    With a `limit`, the count stops once both are past it (both only grow): the pair is then a pair of
+    lower bounds, each above the limit."""
     dense = sparse = reach = 0
     states = 1
     for units, _ in ints:
@@ -199,6 +202,8 @@ def _work(ints: list[tuple[int, Decimal]]) -> tuple[int, int]:
         states = min(2 * states, reach + 1)
         dense += reach + 1
         sparse += 3 * states  # a dict update costs about three list ones
+        if limit is not None and dense > limit and sparse > limit:
+            break
     return dense, sparse
 
 

@@ -294,3 +294,14 @@ def test_auto_simulates_only_beyond_the_exact_budget():
     assert odds.error == pytest.approx(probability.simulation_error(odds.draws, 40))
     rounds = [(D(500 * (k % 9 + 1)), D("0.5")) for k in range(200)]
     assert target_odds(D(0), D("20000"), rounds).method == "exact"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(1, 500), max_size=80), st.integers(0, 50_000))
+def test_work_with_a_limit_stops_only_when_both_bounds_are_past_it(units, limit):
+    ints = [(u, None) for u in sorted(units)]
+    full, stopped = probability._work(ints), probability._work(ints, limit=limit)
+    if min(full) <= limit:
+        assert stopped == full  # the answer `auto` weighs is never cut short under the limit
+    else:
+        assert min(stopped) > limit and stopped[0] <= full[0] and stopped[1] <= full[1]

@@ -90,3 +90,36 @@ def test_common_draws_move_only_with_the_deals_that_changed():
     assert (day3.p10, day3.p50, day3.p90) >= (day2.p10, day2.p50, day2.p90)
     assert day3.probability >= day2.probability
     assert day1 != day2  # four deals came, four went: the figures moved
+
+
+def test_the_querys_integer_lists_give_the_same_spans_and_odds_as_decimals():
+    lists = pipeline_lists()
+    ints = dict(lists, amounts_e4=[int(a * 10_000) for a in lists["amounts"]],
+                rates_e6=[int(r * 1_000_000) for r in lists["rates"]])
+    del ints["amounts"], ints["rates"]
+    by_decimals, by_ints = spans_of(lists), spans_of(ints)
+    assert [(s.deal, s.amount, s.rate, s.first, s.last) for s in by_decimals] == [
+        (s.deal, s.amount, s.rate, s.first, s.last) for s in by_ints]
+    assert by_ints[0].amount == D("512.3400") and str(by_ints[0].rate) == "0.100000"
+    a, b = DaysOdds(by_decimals, 3, seed=3), DaysOdds(by_ints, 3, seed=3)
+    assert [a.odds(day, WON, TARGET) for day in (1, 2, 3)] == [b.odds(day, WON, TARGET) for day in (1, 2, 3)]
+
+
+def test_an_amount_or_rate_finer_than_the_ledgers_decimals_is_refused():
+    lists = {"deals": ["A"], "amounts": [D("10.00005")], "rates": [D("0.5")], "firsts": [1], "lasts": [1]}
+    with pytest.raises(ValueError, match="amount 10.00005 has more than 4 decimals"):
+        spans_of(lists)
+    with pytest.raises(ValueError, match="rate 0.0000005 has more than 6 decimals"):
+        spans_of(dict(lists, amounts=[D("10")], rates=[D("0.0000005")]))
+
+
+def test_certain_deals_join_the_base_only_while_they_can_close():
+    # D-certain (rate 1, 3,000) can close on day 1 only; 25 uncertain deals keep every day simulated
+    lists = {"deals": ["C"] + [f"U{k:02d}" for k in range(25)],
+             "amounts": [D("3000.0000")] + [D("100.0100") + k for k in range(25)],
+             "rates": [D("1.000000")] + [D("0.500000")] * 25, "firsts": [1] * 26, "lasts": [1] + [2] * 25}
+    days = DaysOdds(spans_of(lists), 2, draws=256, seed=0)
+    day1, day2 = days.odds(1, WON, None), days.odds(2, WON, None)
+    assert day1.method == day2.method == "simulated"
+    # the same draws of the uncertain deals on both days: the certain deal's 3,000 is the whole difference
+    assert (day1.p10 - day2.p10, day1.p50 - day2.p50, day1.p90 - day2.p90) == (D(3000),) * 3
