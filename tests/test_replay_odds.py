@@ -123,3 +123,32 @@ def test_certain_deals_join_the_base_only_while_they_can_close():
     assert day1.method == day2.method == "simulated"
     # the same draws of the uncertain deals on both days: the certain deal's 3,000 is the whole difference
     assert (day1.p10 - day2.p10, day1.p50 - day2.p50, day1.p90 - day2.p90) == (D(3000),) * 3
+
+
+def test_a_replay_through_the_query_hands_over_amounts_to_the_ten_thousandth(tmp_path):
+    # amounts to 4 decimals and a stage change mid-month: every day (exact) equals the forecast at its end
+    import datetime as dt
+
+    from ledger.events import DealOpened, StageChanged, TargetSet, encode_event
+    from queries import Store, end_of_day
+
+    def at(day):
+        return dt.datetime(2026, 10, day, 9, tzinfo=dt.timezone(dt.timedelta(hours=7)))
+
+    events = [TargetSet(id="T", ts=at(1), period="2026-10", amount=D("20000.5"))]
+    for k, (stage, amount) in enumerate([("quote", "5000.0001"), ("negotiation", "7000.1234"),
+                                         ("quote", "3333.3333"), ("negotiation", "9999.9999"),
+                                         ("quote", "1234.5678")]):
+        events.append(DealOpened(id=f"O-{k}", ts=at(1), deal=f"D-{k}", name=f"deal {k}", owner="lan", stage=stage,
+                                 amount=D(amount), priority="should"))
+    events += [StageChanged(id="S-2", ts=at(9), deal="D-2", stage="negotiation"),
+               StageChanged(id="W-1", ts=at(12), deal="D-1", stage="won")]
+    ledger = tmp_path / "ledger.jsonl"
+    ledger.write_bytes(b"".join(encode_event(e) for e in events))
+    with Store.open(ledger) as store:
+        replay = store.replay("2026-10")
+        for day in replay.days:
+            alone = store.forecast("2026-10", end_of_day(day.date, store.ledger_tz))
+            assert day.odds == alone.odds, day.date
+    probabilities = [day.odds.probability for day in replay.days]
+    assert len(set(probabilities)) > 2  # the odds moved with the deals: not a replay of one constant
