@@ -11,8 +11,8 @@ independent draws of that day's pipeline (each deal its own uniforms, independen
 deal's), so the stated error (DKW at 95%, probability.simulation_error) holds for each day alone; from
 one day to the next the figures move only with the deals that changed, not with the noise of new draws.
 The cost is a pass over the deals that start or end a span, instead of one over every deal of every
-day: a span that comes adds its lost units to the running count and to the count of the day it goes,
-which is taken off at once that day. The query hands the spans over as integers (amounts in 1/10,000,
+day: a span that comes adds its lost units (per draw) to the count of the day it goes, and a simulated
+day sums the counts of the days after it (at most a month's, not one per live deal). The query hands the spans over as integers (amounts in 1/10,000,
 rates in 1/1,000,000: the ledger's DECIMAL(18,4) and DECIMAL(7,6), exactly), not as Decimals, which
 cost the handover about 2 us each.
 """
@@ -107,7 +107,7 @@ class DaysOdds:
             if s.first <= days:
                 self.starting[s.first].append(s)
                 self.ending[min(s.last, days) + 1].append(s)
-        self.alive: dict[int, _Span] = {}  # id(span) -> span, in the order they came
+        self.alive: dict[_Span, None] = {}  # the live spans, in the order they came
         self.day = 0
         # the lanes: draws side by side in one big integer, as probability._batch lays them out
         total = sum(s.units for s in uncertain)
@@ -121,12 +121,11 @@ class DaysOdds:
         self.shifts = [32 * c + RATE_BITS for c in range(self.lanes)]
         self.narrow = total < NARROW_LIMIT
         width = 1 if self.narrow else self.lanes
-        # per lane (one for all, when narrow): the units lost in that lane's draws, over the live spans;
-        # and per day, what the spans that go that day had lost (taken off at once, not span by span)
-        self.lost = [0] * width
+        # per day, the spans that go that day: per lane (one for all, when narrow) the units they lose in
+        # that lane's draws, and their units; the live spans' are the sums over the days after today
+        self.width = width
         self.gone = [[0] * width for _ in range(days + 2)]
         self.gone_units = [0] * (days + 2)
-        self.units_alive = 0
         self.uncertain_alive = 0
         self.certain_e4 = 0  # the amounts of the live spans at rate 1
         scale = 1 << RATE_BITS  # per rate: 2^31 - threshold in every lane; threshold = rate x 2^31, rounded
@@ -137,22 +136,19 @@ class DaysOdds:
 
     def _advance(self, day: int) -> None:
         """Take the spans that ended before `day` out of the pipeline and put the ones that start in."""
-        alive, lost, uniforms, offsets = self.alive, self.lost, self.uniforms, self.offsets
+        alive, uniforms, offsets, gone_of, gone_units = self.alive, self.uniforms, self.offsets, self.gone, self.gone_units
         mask, bits, getrandbits = self.uniform_mask, self.slots * self.slot, self.rng.getrandbits
         narrow, lane_ones, days = self.narrow, self.lane_ones, self.days
         while self.day < day:
             self.day += 1
             for span in self.ending[self.day]:
-                del alive[id(span)]
+                del alive[span]
                 if span.units:
                     self.uncertain_alive -= 1
                 elif span.rate_e6 == RATE_ONE:
                     self.certain_e4 -= span.amount_e4
-            for c, gone in enumerate(self.gone[self.day]):
-                lost[c] -= gone
-            self.units_alive -= self.gone_units[self.day]
             for span in self.starting[self.day]:
-                alive[id(span)] = span
+                alive[span] = None
                 units = span.units
                 if not units:
                     if span.rate_e6 == RATE_ONE:
@@ -163,18 +159,13 @@ class DaysOdds:
                     u = uniforms[span.deal] = getrandbits(bits) & mask
                 sums = u + offsets[span.rate_e6]
                 leave = min(span.last, days) + 1
-                gone = self.gone[leave]
+                gone = gone_of[leave]
                 if narrow:  # each lane's carry to the lane's lowest bit, times the units: every lane's count in place
-                    out = ((sums >> RATE_BITS) & lane_ones) * units
-                    lost[0] += out
-                    gone[0] += out
+                    gone[0] += ((sums >> RATE_BITS) & lane_ones) * units
                 else:
                     for c, shift in enumerate(self.shifts):
-                        out = ((sums >> shift) & self.slot_ones) * units
-                        lost[c] += out
-                        gone[c] += out
-                self.units_alive += units
-                self.gone_units[leave] += units
+                        gone[c] += ((sums >> shift) & self.slot_ones) * units
+                gone_units[leave] += units
                 self.uncertain_alive += 1
 
     def odds(self, day: int, won: Decimal, target: Decimal | None) -> TargetOdds:
@@ -184,7 +175,7 @@ class DaysOdds:
         # the exact convolution's work is at least n(n+1)/2 state updates (each deal adds at least one
         # total); under the limit, the forecast's own rule decides, and computes
         if n * (n + 1) // 2 <= EXACT_WORK:
-            alive = list(self.alive.values())
+            alive = list(self.alive)
             if self._exact_work([s.units for s in alive if s.units]) <= EXACT_WORK:
                 return odds_from(won, target, ((s.amount, s.rate) for s in alive), draws=self.draws)
         base = _EXACT.add(won, Decimal(self.certain_e4).scaleb(-AMOUNT_SCALE))
@@ -202,10 +193,12 @@ class DaysOdds:
         return min(_work([(u // step, None) for u in sorted(units)], limit=EXACT_WORK))
 
     def _distribution(self, base: Decimal) -> Distribution:
+        later = self.gone[self.day + 1:]  # the live spans: those that go after today
+        units_alive = sum(self.gone_units[self.day + 1:])
         width = 4 if self.narrow else self.slot // 8  # bytes per count
         totals: list[int] = []
-        for acc in self.lost:
-            raw = acc.to_bytes(self.slots * self.slot // 8, "little")
-            totals.extend(self.units_alive - int.from_bytes(raw[j:j + width], "little")
+        for c in range(self.width):
+            raw = sum(gone[c] for gone in later).to_bytes(self.slots * self.slot // 8, "little")
+            totals.extend(units_alive - int.from_bytes(raw[j:j + width], "little")
                           for j in range(0, len(raw), width))
         return Distribution.of_draws(totals[:self.draws], self.unit, base)
