@@ -28,7 +28,8 @@ from typing import Any
 
 from queries.odds_of import REPLAY_DRAWS, odds_from
 from queries.probability import (
-    _EXACT, CONFIDENCE, EXACT_WORK, LEVELS, RATE_BITS, Distribution, TargetOdds, _slot_bits, _work, simulation_error,
+    _EXACT, CONFIDENCE, EXACT_WORK, IMPORT_WORK, LEVELS, RATE_BITS, Distribution, TargetOdds, _slot_bits, _work,
+    simulation_error, use_numpy,
 )
 
 SEED = 0
@@ -131,6 +132,8 @@ class DaysOdds:
         scale = 1 << RATE_BITS  # per rate: 2^31 - threshold in every lane; threshold = rate x 2^31, rounded
         self.offsets = {rate: self.lane_ones * (scale - round(Fraction(rate, RATE_ONE) * scale))
                         for rate in {s.rate_e6 for s in uncertain}}
+        self.exact_work_done = 0  # bounds on the state updates of the exact days so far
+        self.numpy_asked = False
         self.rng = random.Random(seed)
         self.uniforms: dict[str, int] = {}  # a deal's uniforms, drawn when it first enters, kept all along
 
@@ -176,7 +179,14 @@ class DaysOdds:
         # total); under the limit, the forecast's own rule decides, and computes
         if n * (n + 1) // 2 <= EXACT_WORK:
             alive = list(self.alive)
-            if self._exact_work([s.units for s in alive if s.units]) <= EXACT_WORK:
+            work = self._exact_work([s.units for s in alive if s.units])
+            if work <= EXACT_WORK:
+                # the days' exact convolutions run on numpy (the same floats) once the work done without it
+                # and today's would have paid for its import: never more than twice the better choice's cost
+                self.exact_work_done += work
+                if self.exact_work_done > IMPORT_WORK and not self.numpy_asked:
+                    use_numpy()
+                    self.numpy_asked = True
                 return odds_from(won, target, ((s.amount, s.rate) for s in alive), draws=self.draws)
         base = _EXACT.add(won, Decimal(self.certain_e4).scaleb(-AMOUNT_SCALE))
         dist = self._distribution(base)

@@ -152,3 +152,24 @@ def test_a_replay_through_the_query_hands_over_amounts_to_the_ten_thousandth(tmp
             assert day.odds == alone.odds, day.date
     probabilities = [day.odds.probability for day in replay.days]
     assert len(set(probabilities)) > 2  # the odds moved with the deals: not a replay of one constant
+
+
+def test_the_exact_days_take_numpy_once_their_work_would_have_paid_its_import(monkeypatch):
+    from queries import probability
+
+    # 30 deals (exact, dense: a few hundred thousand updates) over 4 days, fewer each day
+    lists = {"deals": [f"E{k:02d}" for k in range(30)], "amounts": [D(1000 + 7 * k) for k in range(30)],
+             "rates": [RATES[k % 5] for k in range(30)], "firsts": [1] * 30, "lasts": [1 + k % 4 for k in range(30)]}
+    monkeypatch.setattr(probability, "_numpy_if_imported", lambda: None)  # pure Python throughout
+    days = DaysOdds(spans_of(lists), 4)
+    by_lists = [days.odds(day, WON, TARGET) for day in (1, 2, 3, 4)]
+    assert {o.method for o in by_lists} == {"exact"}
+    monkeypatch.undo()
+    asked = []
+    monkeypatch.setattr(replay_odds, "use_numpy", lambda: asked.append(days.day) or probability.use_numpy())
+    work = [probability.exact_work(day_deals(lists, day)) for day in (1, 2, 3, 4)]
+    assert work[0] >= probability.NUMPY_MIN_WORK
+    monkeypatch.setattr(replay_odds, "IMPORT_WORK", work[0] + work[1] // 2)  # paid for on day 2
+    days = DaysOdds(spans_of(lists), 4)
+    assert [days.odds(day, WON, TARGET) for day in (1, 2, 3, 4)] == by_lists  # the same odds, to the last bit
+    assert asked == [2]  # once, the day the work passed the import's
