@@ -173,3 +173,22 @@ def test_the_exact_days_take_numpy_once_their_work_would_have_paid_its_import(mo
     days = DaysOdds(spans_of(lists), 4)
     assert [days.odds(day, WON, TARGET) for day in (1, 2, 3, 4)] == by_lists  # the same odds, to the last bit
     assert asked == [2]  # once, the day the work passed the import's
+
+
+def test_the_handovers_scales_are_the_caches_decimals(tmp_path):
+    # replay_days.sql hands amounts over x 10,000 and rates x 1,000,000 as integers: exact only while the
+    # cache keeps them at 4 and 6 decimals (a finer scale would be rounded by the cast, silently)
+    from pathlib import Path
+
+    from queries import Store
+
+    sample = tmp_path / "sample.jsonl"
+    sample.write_bytes((Path(__file__).resolve().parents[1] / "sample_events.jsonl").read_bytes())
+    with Store.open(sample) as store, store.cursor() as cur:
+        types = dict(cur.execute(
+            "SELECT table_name || '.' || column_name, data_type FROM information_schema.columns "
+            "WHERE column_name IN ('amount', 'rate') AND table_name IN ('ledger_events', 'deal_snapshot', 'default_stages')"
+        ).fetchall())
+    scale = f"DECIMAL(18,{replay_odds.AMOUNT_SCALE})", f"DECIMAL(7,{replay_odds.RATE_SCALE})"
+    assert types == {"ledger_events.amount": scale[0], "deal_snapshot.amount": scale[0], "ledger_events.rate": scale[1],
+                     "default_stages.rate": scale[1]}
