@@ -57,7 +57,8 @@ def main() -> None:
                           for d in days if d.odds})
         print(f"{owner or 'team':<10} {wall[False]:>8.3f}s {wall[True]:>8.3f}s {wall[True] / wall[False]:>5.2f}x "
               f"{cpu[False]:>10.3f}s {cpu[True]:>8.3f}s {cpu[True] / cpu[False]:>5.2f}x  {', '.join(methods)}")
-    print(f"load average after: {os.getloadavg()[0]:.2f}")
+    print(f"load average after: {os.getloadavg()[0]:.2f}; numpy imported (exact days on it): "
+          f"{'yes' if 'numpy' in sys.modules else 'no'}")
     store.close()
 
 
