@@ -12,9 +12,9 @@ deal's), so the stated error (DKW at 95%, probability.simulation_error) holds fo
 one day to the next the figures move only with the deals that changed, not with the noise of new draws.
 The cost is a pass over the deals that start or end a span, instead of one over every deal of every
 day: a span that comes adds its lost units (per draw) to the count of the day it goes, and a simulated
-day sums the counts of the days after it (at most a month's, not one per live deal). The query hands the spans over as integers (amounts in 1/10,000,
-rates in 1/1,000,000: the ledger's DECIMAL(18,4) and DECIMAL(7,6), exactly), not as Decimals, which
-cost the handover about 2 us each.
+day sums the counts of the days after it (at most a month's, not one per live deal). The query hands
+the spans over as integers (amounts in 1/10,000, rates in 1/1,000,000: the ledger's DECIMAL(18,4) and
+DECIMAL(7,6), exactly), not as Decimals, which cost the handover about 2 us each.
 """
 
 from __future__ import annotations
@@ -121,11 +121,10 @@ class DaysOdds:
         self.uniform_mask = self.lane_ones * ((1 << RATE_BITS) - 1)
         self.shifts = [32 * c + RATE_BITS for c in range(self.lanes)]
         self.narrow = total < NARROW_LIMIT
-        width = 1 if self.narrow else self.lanes
         # per day, the spans that go that day: per lane (one for all, when narrow) the units they lose in
         # that lane's draws, and their units; the live spans' are the sums over the days after today
-        self.width = width
-        self.gone = [[0] * width for _ in range(days + 2)]
+        self.width = 1 if self.narrow else self.lanes
+        self.gone = [[0] * self.width for _ in range(days + 2)]
         self.gone_units = [0] * (days + 2)
         self.uncertain_alive = 0
         self.certain_e4 = 0  # the amounts of the live spans at rate 1
@@ -139,7 +138,8 @@ class DaysOdds:
 
     def _advance(self, day: int) -> None:
         """Take the spans that ended before `day` out of the pipeline and put the ones that start in."""
-        alive, uniforms, offsets, gone_of, gone_units = self.alive, self.uniforms, self.offsets, self.gone, self.gone_units
+        alive, uniforms, offsets = self.alive, self.uniforms, self.offsets
+        gone_of, gone_units = self.gone, self.gone_units
         mask, bits, getrandbits = self.uniform_mask, self.slots * self.slot, self.rng.getrandbits
         narrow, lane_ones, days = self.narrow, self.lane_ones, self.days
         while self.day < day:

@@ -187,7 +187,8 @@ def test_the_handovers_scales_are_the_caches_decimals(tmp_path):
     with Store.open(sample) as store, store.cursor() as cur:
         types = dict(cur.execute(
             "SELECT table_name || '.' || column_name, data_type FROM information_schema.columns "
-            "WHERE column_name IN ('amount', 'rate') AND table_name IN ('ledger_events', 'deal_snapshot', 'default_stages')"
+            "WHERE column_name IN ('amount', 'rate') "
+            "AND table_name IN ('ledger_events', 'deal_snapshot', 'default_stages')"
         ).fetchall())
     scale = f"DECIMAL(18,{replay_odds.AMOUNT_SCALE})", f"DECIMAL(7,{replay_odds.RATE_SCALE})"
     assert types == {"ledger_events.amount": scale[0], "deal_snapshot.amount": scale[0], "ledger_events.rate": scale[1],
