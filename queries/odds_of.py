@@ -14,8 +14,8 @@ from queries.model import Forecast, ForecastDeal, ReplayDay
 from queries.probability import TargetOdds, default_draws, exact_work, target_odds
 
 # A replay computes a probability per day: a day that needs a simulation makes at most this many
-# draws (error 0.085 at 95%, against 0.035 or better for a lone forecast), so that a replay of a
-# 10k-deal pipeline costs about twice the CPU time of one without (scripts/bench_replay_odds.py).
+# draws (error 0.085 at 95%, against 0.035 or better for a lone forecast): a replay of a 10k-deal
+# pipeline costs about 1.35x the CPU time of one without (scripts/bench_replay_odds.py, docs/probability.md).
 REPLAY_DRAWS = 256
 QUICK_WORK = 200_000  # state updates of an exact convolution (about 20 ms) a keystroke's repaint may spend
 # a rate read back as estimated value / amount is exact (both are exact Decimals): refuse to round it

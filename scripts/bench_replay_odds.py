@@ -3,13 +3,15 @@
     .venv/bin/python scripts/bench_replay_odds.py [--ledger bench-data/1m.jsonl] [--period 2026-10] [--runs 5]
 
 Replays the period (team and, with --owners, each owner) with and without the probability, on a
-warm cache, and prints the medians of wall and CPU time and their ratio (the target: <= 2x). The
-figures are printed, never asserted.
+warm cache, the runs interleaved (without, with, without, with ...: a neighbour's load falls on both
+alike), and prints the medians of wall and CPU time and their ratio (the target: <= 2x), with the
+machine's load average before and after. The figures are printed, never asserted.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -40,10 +42,14 @@ def main() -> None:
     store = Store.open(args.ledger)
     views = [None, *(sorted(store.facts().owners) if args.owners else ())]
     timed(store, args.period, None, True)  # warm the cache and the engine
-    print(f"{args.ledger}: {store.events_loaded:,} events; {args.period}; median of {args.runs} runs")
+    print(f"{args.ledger}: {store.events_loaded:,} events; {args.period}; median of {args.runs} runs, interleaved; "
+          f"load average {os.getloadavg()[0]:.2f}")
     print(f"{'view':<10} {'without':>9} {'with':>9} {'ratio':>6} {'cpu without':>11} {'cpu with':>9} {'ratio':>6}  methods")
     for owner in views:
-        runs = {odds: [timed(store, args.period, owner, odds) for _ in range(args.runs)] for odds in (False, True)}
+        runs: dict[bool, list] = {False: [], True: []}
+        for _ in range(args.runs):
+            for odds in (False, True):
+                runs[odds].append(timed(store, args.period, owner, odds))
         wall = {odds: statistics.median(r[0] for r in runs[odds]) for odds in runs}
         cpu = {odds: statistics.median(r[1] for r in runs[odds]) for odds in runs}
         days = runs[True][0][2].days
@@ -51,6 +57,8 @@ def main() -> None:
                           for d in days if d.odds})
         print(f"{owner or 'team':<10} {wall[False]:>8.3f}s {wall[True]:>8.3f}s {wall[True] / wall[False]:>5.2f}x "
               f"{cpu[False]:>10.3f}s {cpu[True]:>8.3f}s {cpu[True] / cpu[False]:>5.2f}x  {', '.join(methods)}")
+    print(f"load average after: {os.getloadavg()[0]:.2f}; numpy imported (exact days on it): "
+          f"{'yes' if 'numpy' in sys.modules else 'no'}")
     store.close()
 
 

@@ -294,3 +294,58 @@ def test_auto_simulates_only_beyond_the_exact_budget():
     assert odds.error == pytest.approx(probability.simulation_error(odds.draws, 40))
     rounds = [(D(500 * (k % 9 + 1)), D("0.5")) for k in range(200)]
     assert target_odds(D(0), D("20000"), rounds).method == "exact"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(1, 500), max_size=80), st.integers(0, 50_000))
+def test_work_with_a_limit_stops_only_when_both_bounds_are_past_it(units, limit):
+    ints = [(u, None) for u in sorted(units)]
+    full, stopped = probability._work(ints), probability._work(ints, limit=limit)
+    if min(full) <= limit:
+        assert stopped == full  # the answer `auto` weighs is never cut short under the limit
+    else:
+        assert min(stopped) > limit and stopped[0] <= full[0] and stopped[1] <= full[1]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.integers(1, 3_000), st.sampled_from(["0.1", "0.2", "0.4", "0.6", "0.8", "0.123457"])),
+                min_size=1, max_size=40),
+       st.integers(0, 10**6))
+def test_the_dense_convolution_on_numpy_is_the_pure_python_one_to_the_last_bit(pipeline, won):
+    import numpy
+
+    deals = [(D(units) * D("0.01"), D(rate)) for units, rate in pipeline]
+    base, unit, ints = probability._in_units(D(won), deals)
+    saved = probability.NUMPY_MIN_WORK
+    try:
+        probability.NUMPY_MIN_WORK = 10**18  # never: the list comprehension
+        by_lists = probability._exact(base, unit, ints, fractions=False)
+    finally:
+        probability.NUMPY_MIN_WORK = saved
+    by_arrays = probability._exact_dense_numpy(numpy, base, unit, ints)
+    assert by_arrays.totals == by_lists.totals
+    assert [w.hex() for w in by_arrays.weights] == [w.hex() for w in by_lists.weights]
+    assert all(type(w) is float for w in by_arrays.weights) and by_arrays.slack == by_lists.slack
+
+
+def test_a_forecast_never_imports_numpy_but_uses_it_once_imported(monkeypatch):
+    import subprocess
+    import sys
+
+    deals = [(D(100 * (k % 37 + 1)), D("0.4")) for k in range(60)]  # round hundreds: exact, dense
+    assert probability.exact_work(deals) >= probability.NUMPY_MIN_WORK
+    code = ("import sys; from decimal import Decimal as D; from queries.probability import target_odds; "
+            "o = target_odds(D(0), D(50000), [(D(100 * (k % 37 + 1)), D('0.4')) for k in range(60)]); "
+            "print(o.method, 'numpy' in sys.modules)")
+    alone = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert alone.stdout.split() == ["exact", "False"]  # a forecast alone: no numpy import
+    calls = []
+    real = probability._exact_dense_numpy
+    monkeypatch.setattr(probability, "_exact_dense_numpy", lambda *a: calls.append(1) or real(*a))
+    monkeypatch.setattr(probability, "_numpy_if_imported", lambda: None)
+    by_lists = target_odds(D(0), D(50_000), deals)
+    assert calls == []
+    monkeypatch.undo()
+    monkeypatch.setattr(probability, "_exact_dense_numpy", lambda *a: calls.append(1) or real(*a))
+    assert probability.use_numpy()
+    assert target_odds(D(0), D(50_000), deals) == by_lists and calls == [1]  # once imported: numpy, the same odds

@@ -90,3 +90,106 @@ def test_common_draws_move_only_with_the_deals_that_changed():
     assert (day3.p10, day3.p50, day3.p90) >= (day2.p10, day2.p50, day2.p90)
     assert day3.probability >= day2.probability
     assert day1 != day2  # four deals came, four went: the figures moved
+
+
+def test_the_querys_integer_lists_give_the_same_spans_and_odds_as_decimals():
+    lists = pipeline_lists()
+    ints = dict(lists, amounts_e4=[int(a * 10_000) for a in lists["amounts"]],
+                rates_e6=[int(r * 1_000_000) for r in lists["rates"]])
+    del ints["amounts"], ints["rates"]
+    by_decimals, by_ints = spans_of(lists), spans_of(ints)
+    assert [(s.deal, s.amount, s.rate, s.first, s.last) for s in by_decimals] == [
+        (s.deal, s.amount, s.rate, s.first, s.last) for s in by_ints]
+    assert by_ints[0].amount == D("512.3400") and str(by_ints[0].rate) == "0.100000"
+    a, b = DaysOdds(by_decimals, 3, seed=3), DaysOdds(by_ints, 3, seed=3)
+    assert [a.odds(day, WON, TARGET) for day in (1, 2, 3)] == [b.odds(day, WON, TARGET) for day in (1, 2, 3)]
+
+
+def test_an_amount_or_rate_finer_than_the_ledgers_decimals_is_refused():
+    lists = {"deals": ["A"], "amounts": [D("10.00005")], "rates": [D("0.5")], "firsts": [1], "lasts": [1]}
+    with pytest.raises(ValueError, match="amount 10.00005 has more than 4 decimals"):
+        spans_of(lists)
+    with pytest.raises(ValueError, match="rate 0.0000005 has more than 6 decimals"):
+        spans_of(dict(lists, amounts=[D("10")], rates=[D("0.0000005")]))
+
+
+def test_certain_deals_join_the_base_only_while_they_can_close():
+    # D-certain (rate 1, 3,000) can close on day 1 only; 25 uncertain deals keep every day simulated
+    lists = {"deals": ["C"] + [f"U{k:02d}" for k in range(25)],
+             "amounts": [D("3000.0000")] + [D("100.0100") + k for k in range(25)],
+             "rates": [D("1.000000")] + [D("0.500000")] * 25, "firsts": [1] * 26, "lasts": [1] + [2] * 25}
+    days = DaysOdds(spans_of(lists), 2, draws=256, seed=0)
+    day1, day2 = days.odds(1, WON, None), days.odds(2, WON, None)
+    assert day1.method == day2.method == "simulated"
+    # the same draws of the uncertain deals on both days: the certain deal's 3,000 is the whole difference
+    assert (day1.p10 - day2.p10, day1.p50 - day2.p50, day1.p90 - day2.p90) == (D(3000),) * 3
+
+
+def test_a_replay_through_the_query_hands_over_amounts_to_the_ten_thousandth(tmp_path):
+    # amounts to 4 decimals and a stage change mid-month: every day (exact) equals the forecast at its end
+    import datetime as dt
+
+    from ledger.events import DealOpened, StageChanged, TargetSet, encode_event
+    from queries import Store, end_of_day
+
+    def at(day):
+        return dt.datetime(2026, 10, day, 9, tzinfo=dt.timezone(dt.timedelta(hours=7)))
+
+    events = [TargetSet(id="T", ts=at(1), period="2026-10", amount=D("20000.5"))]
+    for k, (stage, amount) in enumerate([("quote", "5000.0001"), ("negotiation", "7000.1234"),
+                                         ("quote", "3333.3333"), ("negotiation", "9999.9999"),
+                                         ("quote", "1234.5678")]):
+        events.append(DealOpened(id=f"O-{k}", ts=at(1), deal=f"D-{k}", name=f"deal {k}", owner="lan", stage=stage,
+                                 amount=D(amount), priority="should"))
+    events += [StageChanged(id="S-2", ts=at(9), deal="D-2", stage="negotiation"),
+               StageChanged(id="W-1", ts=at(12), deal="D-1", stage="won")]
+    ledger = tmp_path / "ledger.jsonl"
+    ledger.write_bytes(b"".join(encode_event(e) for e in events))
+    with Store.open(ledger) as store:
+        replay = store.replay("2026-10")
+        for day in replay.days:
+            alone = store.forecast("2026-10", end_of_day(day.date, store.ledger_tz))
+            assert day.odds == alone.odds, day.date
+    probabilities = [day.odds.probability for day in replay.days]
+    assert len(set(probabilities)) > 2  # the odds moved with the deals: not a replay of one constant
+
+
+def test_the_exact_days_take_numpy_once_their_work_would_have_paid_its_import(monkeypatch):
+    from queries import probability
+
+    # 30 deals (exact, dense: a few hundred thousand updates) over 4 days, fewer each day
+    lists = {"deals": [f"E{k:02d}" for k in range(30)], "amounts": [D(1000 + 7 * k) for k in range(30)],
+             "rates": [RATES[k % 5] for k in range(30)], "firsts": [1] * 30, "lasts": [1 + k % 4 for k in range(30)]}
+    monkeypatch.setattr(probability, "_numpy_if_imported", lambda: None)  # pure Python throughout
+    days = DaysOdds(spans_of(lists), 4)
+    by_lists = [days.odds(day, WON, TARGET) for day in (1, 2, 3, 4)]
+    assert {o.method for o in by_lists} == {"exact"}
+    monkeypatch.undo()
+    asked = []
+    monkeypatch.setattr(replay_odds, "use_numpy", lambda: asked.append(days.day) or probability.use_numpy())
+    work = [probability.exact_work(day_deals(lists, day)) for day in (1, 2, 3, 4)]
+    assert work[0] >= probability.NUMPY_MIN_WORK
+    monkeypatch.setattr(replay_odds, "IMPORT_WORK", work[0] + work[1] // 2)  # paid for on day 2
+    days = DaysOdds(spans_of(lists), 4)
+    assert [days.odds(day, WON, TARGET) for day in (1, 2, 3, 4)] == by_lists  # the same odds, to the last bit
+    assert asked == [2]  # once, the day the work passed the import's
+
+
+def test_the_handovers_scales_are_the_caches_decimals(tmp_path):
+    # replay_days.sql hands amounts over x 10,000 and rates x 1,000,000 as integers: exact only while the
+    # cache keeps them at 4 and 6 decimals (a finer scale would be rounded by the cast, silently)
+    from pathlib import Path
+
+    from queries import Store
+
+    sample = tmp_path / "sample.jsonl"
+    sample.write_bytes((Path(__file__).resolve().parents[1] / "sample_events.jsonl").read_bytes())
+    with Store.open(sample) as store, store.cursor() as cur:
+        types = dict(cur.execute(
+            "SELECT table_name || '.' || column_name, data_type FROM information_schema.columns "
+            "WHERE column_name IN ('amount', 'rate') "
+            "AND table_name IN ('ledger_events', 'deal_snapshot', 'default_stages')"
+        ).fetchall())
+    scale = f"DECIMAL(18,{replay_odds.AMOUNT_SCALE})", f"DECIMAL(7,{replay_odds.RATE_SCALE})"
+    assert types == {"ledger_events.amount": scale[0], "deal_snapshot.amount": scale[0], "ledger_events.rate": scale[1],
+                     "default_stages.rate": scale[1]}
