@@ -330,10 +330,10 @@ class Piece:
 
 
 _PIECE = """
-WITH piece AS MATERIALIZED (SELECT seq, id, line FROM {table} WHERE seq > %s ORDER BY seq LIMIT %s)
-SELECT convert_to(string_agg(line, E'\\n' ORDER BY seq) || E'\\n', 'UTF8'), count(*), max(seq),
-       (SELECT id FROM piece ORDER BY seq DESC LIMIT 1), (SELECT max(seq) FROM {table})
-FROM piece
+SELECT text, rows, last_seq, (SELECT id FROM {table} WHERE seq = last_seq), (SELECT max(seq) FROM {table})
+FROM (SELECT convert_to(string_agg(line, E'\\n' ORDER BY seq) || E'\\n', 'UTF8') AS text, count(*) AS rows,
+             max(seq) AS last_seq
+      FROM (SELECT seq, line FROM {table} WHERE seq > %s ORDER BY seq LIMIT %s) AS piece) AS joined
 """
 
 
