@@ -187,14 +187,13 @@ def bench_homes(server: pgserver.Server, lines: int, count: int, board_changes: 
     print(f"ledger of {lines:,} lines ({path.stat().st_size / 1e6:.0f} MB): dealbook copy into the table "
           f"{time.perf_counter() - start:.1f} s")
 
-    with Store.open(url) as store:
-        deal = next(d.deal for d in store.pipeline() if d.stage not in ("won", "lost", "inactive"))
-    bench_first_loads(server, path, url, load_runs, ("file", "table") if file_load else ("table",))
+    bench_first_loads(server, path, url, max(1, load_runs), ("file", "table") if file_load else ("table",))
     if loads_only:
         return
     start = time.perf_counter()
     with Store.open(url) as store:
         warm = time.perf_counter() - start
+        deal = next(d.deal for d in store.pipeline() if d.stage not in ("won", "lost", "inactive"))
     print(f"reopen of the table with a warm cache {warm:.2f} s")
 
     from bench_postgres_board import bench_app, bench_board
