@@ -338,11 +338,9 @@ FROM (SELECT convert_to(string_agg(line, E'\\n' ORDER BY seq) || E'\\n', 'UTF8')
 
 
 def read_pieces(conn: psycopg.Connection, table: str, seq: int, rows: int) -> Iterator[Piece]:
-    """The rows past `seq` in Pieces of `rows` rows, one query each (by seq, no long transaction).
-
-    The server joins each piece's lines, and its text comes as bytes in binary: a million rows make
-    a few dozen Python objects rather than two million, and a fetch waits on the socket without the GIL.
-    """
+    """The rows past `seq` in Pieces of `rows` rows, one query each (by seq, no long transaction): the server
+    joins a piece's lines in the order it reads them (no sort) and sends them as bytes, so that a million rows
+    make a few dozen Python objects, not two million, and a fetch waits on the socket without the GIL."""
     query = sql.SQL(_PIECE).format(table=sql.Identifier(table))
     while True:
         try:
