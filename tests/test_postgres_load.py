@@ -184,7 +184,6 @@ def test_a_first_load_cut_short_leaves_an_empty_cache(pg_url, monkeypatch):
 _KILLED = """
 import sys, time
 from queries import table_store
-from ledger import home_table
 table_store.PIECE_ROWS = 5
 fold = table_store.fold_piece
 def slow(*args):
