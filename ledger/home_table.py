@@ -55,6 +55,14 @@ def fold_rows(name: str, rows: Sequence[postgres.Row], seq: int, line: int, stat
     return read
 
 
+def fold_piece(name: str, piece: postgres.Piece, line: int, state: LedgerState) -> LedgerRead:
+    """A Piece of rows (its first row line `line`) read as a file's lines are, folded into `state`; its events
+    kept. end_offset is the piece's last seq, next_line the next line's number."""
+    read = read_bytes(TableName(name), piece.text, start_offset=0, start_line=line, state=state)  # type: ignore[arg-type]
+    read.end_offset = piece.last_seq
+    return read
+
+
 def role(url: str) -> str | None:
     """The role a table's URL connects as: its user, else PGUSER (None when neither names one)."""
     import os
@@ -117,6 +125,16 @@ class TableHome:
         with self._lock:
             try:
                 yield from postgres.read_from(self.connection(), self.where.table, seq, batch)
+            except Offline:
+                self._drop()
+                raise
+
+    def iter_pieces_after(self, seq: int, rows: int) -> Iterator[postgres.Piece]:
+        """The rows past `seq` in pieces of `rows` rows, as postgres.read_pieces (the query cache's load). The
+        home is held until the iterator ends or is closed."""
+        with self._lock:
+            try:
+                yield from postgres.read_pieces(self.connection(), self.where.table, seq, rows)
             except Offline:
                 self._drop()
                 raise

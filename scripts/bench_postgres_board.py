@@ -204,9 +204,9 @@ class Phases:
         from ledger import home_table
         from queries import cache, days, loading, table_store
 
-        for name in ("refresh", "facts", "forecast", "resume", "settings", "_load_piece"):
+        for name in ("refresh", "facts", "forecast", "resume", "settings", "_load"):
             self.wrap(engine, name, name)
         for module, name in ((loading, "insert_chunk"), (loading, "update_snapshot"), (cache, "write_meta"),
-                             (days, "redate"), (table_store, "fold_rows"), (home_table.TableHome, "id_at"),
+                             (days, "redate"), (table_store, "fold_piece"), (home_table.TableHome, "id_at"),
                              (engine, "_last_row"), (engine, "_resume_base")):
             self.wrap(module, name, name)

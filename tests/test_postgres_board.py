@@ -219,3 +219,33 @@ def test_another_laptops_rows_are_carried_over_the_view_before_the_engines_reloa
         assert again is not None and {d.deal: d for d in again.forecast.deals}["D-1"].next_action == "send the quote"
     finally:
         data.close()
+
+
+def test_the_history_screens_read_the_boards_store_and_its_cache_when_the_server_is_away(tmp_path, monkeypatch):
+    from queries.table_store import TableStore
+
+    opened = []
+    open_table = TableStore.open_table
+
+    def counted(url, **kwargs):
+        opened.append(url)
+        return open_table(url, **kwargs)
+
+    monkeypatch.setattr(TableStore, "open_table", counted)
+    pg = Restartable()
+    app = None
+    try:
+        url = pg.server.url(table="team_a")
+        fill(url, tmp_path)
+        app = make_app(url, tmp_path)  # type: ignore[arg-type]
+        live = app.history.forecast("2026-11", NOW, None)
+        assert app.history.store() is app.data.engine() and len(opened) == 1  # one Store, one cache connection
+        pg.stop()
+        away = app.history.forecast("2026-11", NOW, None)  # its own Store would have raised Offline here
+        assert away.progress == live.progress and app.data.offline()
+    finally:
+        if app is not None:
+            app.history.close()
+            app.data.close()
+        forget_tables()
+        pg.close()

@@ -107,20 +107,22 @@ def test_the_cache_is_kept_on_this_laptop_and_a_reopen_reads_only_the_rows_it_la
         first = store.forecast(as_of=NOW)
     assert main(["--ledger", sample_table, "note", "D-1225", "later"]) == 0
     seen = []
-    original = TableStore._load_piece
+    from queries import table_store
 
-    def counting(self, cur, piece, *rest):
-        seen.append(len(piece))
-        return original(self, cur, piece, *rest)
+    original = table_store.fold_piece
 
-    TableStore._load_piece = counting
+    def counting(name, piece, *rest):
+        seen.append(piece.rows)
+        return original(name, piece, *rest)
+
+    table_store.fold_piece = counting
     try:
         with Store.open(sample_table) as store:
             assert seen == [1]  # the one new row, not the table
             assert store.events_loaded == loaded + 1
             assert store.forecast(as_of=NOW).deals == first.deals
     finally:
-        TableStore._load_piece = original
+        table_store.fold_piece = original
 
 
 def test_a_table_made_again_under_the_same_name_is_loaded_afresh(sample_table, write_ledger):

@@ -39,7 +39,7 @@ def _own_cache(tmp_path, monkeypatch):
 def reads(monkeypatch) -> list[int]:
     """The seq after which each read of the table's rows starts (a full read starts at 0)."""
     starts: list[int] = []
-    rows_after, read_from = postgres._rows_after, postgres.read_from
+    rows_after, read_from, read_pieces = postgres._rows_after, postgres.read_from, postgres.read_pieces
 
     def spy_rows_after(conn, table, seq):
         starts.append(seq)
@@ -49,7 +49,12 @@ def reads(monkeypatch) -> list[int]:
         starts.append(seq)
         return read_from(conn, table, seq, batch)
 
+    def spy_read_pieces(conn, table, seq, rows):
+        starts.append(seq)
+        return read_pieces(conn, table, seq, rows)
+
     monkeypatch.setattr(postgres, "_rows_after", spy_rows_after)
+    monkeypatch.setattr(postgres, "read_pieces", spy_read_pieces)
     monkeypatch.setattr(postgres, "read_from", spy_read_from)
     return starts
 

@@ -121,6 +121,19 @@ def test_lines_are_stored_verbatim_and_read_back_in_order(table):
     assert postgres.last_seq(conn, where.table) == 3
 
 
+def test_pieces_hold_the_lines_verbatim_as_a_files_bytes_with_their_last_row(table):
+    where, conn = table
+    assert list(postgres.read_pieces(conn, where.table, 0, 2)) == []
+    odd = '{"id":"b","ts":"2026-10-01T08:00:00+07:00","type":"note_added","deal":"D-1","text":"é \\u0000 ✓ \\n"}'
+    lines = [event("a"), odd, event("c"), event("d"), event("e")]
+    postgres.append_lines(conn, where.table, 0, lines, accept)
+    pieces = list(postgres.read_pieces(conn, where.table, 0, 2))
+    assert [(p.rows, p.last_seq, p.last_id, p.table_last) for p in pieces] == [(2, 2, "b", 5), (2, 4, "d", 5), (1, 5, "e", 5)]
+    assert b"".join(p.text for p in pieces) == "".join(text + "\n" for text in lines).encode()
+    assert [p.text for p in postgres.read_pieces(conn, where.table, 3, 2)] == [(event("d") + "\n" + event("e") + "\n").encode()]
+    assert list(postgres.read_pieces(conn, where.table, 5, 2)) == []
+
+
 def test_the_check_sees_the_rows_past_what_the_writer_holds_and_can_restamp(table):
     where, conn = table
     postgres.append_lines(conn, where.table, 0, [event("a"), event("b")], accept)

@@ -52,7 +52,7 @@ class DealbookApp(App[int], inherit_bindings=False):
         super().__init__()
         self.notes = notes  # said under the board's header, such as where a sample's working copy is
         self.data = BoardData(place(path), as_clock(now), by)
-        self.history = HistoryData(place(path))
+        self.history = HistoryData(place(path), shared=self.data.engine)  # one Store for the board and history
         self.watch = watch
         self.keymap_file = keymap_file or keymap_path()
         self.keymap, self.keymap_problems = load_keymap(self.keymap_file, frozenset(k.id for k in (*HISTORY_KEYS, *ALL_PLAN_KEYS)))

@@ -182,6 +182,11 @@ class BoardData:
                 self._offline = None
         return self._engine
 
+    def engine(self) -> Engine:
+        """The engine caught up with the ledger, opened on first use: the history screens query it too."""
+        with self._lock:
+            return self._fresh_engine()
+
     def signature(self) -> FileSignature:
         """What tells the poller to reload: the file's inode, size and mtime; for a table, the watch's
         wake-ups and whether the server is away."""

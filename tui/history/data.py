@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import datetime as dt
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -51,15 +52,23 @@ def past_view(forecast: Forecast, period: str, owner: str | None, as_of: dt.date
 
 
 class HistoryData:
-    """The Store of one ledger, opened on first use and refreshed before each query; thread-safe."""
+    """The Store of one ledger, opened on first use and refreshed before each query; thread-safe.
 
-    def __init__(self, path: Path) -> None:
+    `shared`: the board's Store, caught up (BoardData.engine), used instead of a Store of its own: one
+    cache connection and one refresh per process (a table's board also reads its cache when the server
+    is away); it is the board's to close.
+    """
+
+    def __init__(self, path: Path, shared: Callable[[], Any] | None = None) -> None:
         self.path = place(path)  # a table's URL stays text
         self._lock = threading.Lock()
         self._store: Any = None
+        self._shared = shared
 
     def store(self) -> Any:
         """The queries.Store, caught up with the ledger's latest lines."""
+        if self._shared is not None:
+            return self._shared()
         with self._lock:
             if self._store is None:
                 from queries import Store  # here, so that importing the screens does not load DuckDB
