@@ -1,0 +1,73 @@
+"""The reader's hot paths keep the rules: money's decimal places, and event structs the GC need not track."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ledger.events import DealOpened, DealSplit, StageDefined, decode_lines
+from ledger.money import AMOUNT_PLACES, RATE_PLACES, check_amount, check_rate, places
+
+
+@pytest.mark.parametrize("text", ["12500", "12500.0000000", "1.25E+4", "1E+13", "100.10", "0.0001", "0"])
+def test_amounts_within_four_places_pass(text: str) -> None:
+    check_amount(Decimal(text), "amount")
+
+
+@pytest.mark.parametrize("text", ["0.00001", "100.12345", "1.5E-5", "12500.00001"])
+def test_amounts_past_four_places_are_refused_as_before(text: str) -> None:
+    with pytest.raises(ValueError, match=f"amount {Decimal(text)} has more than 4 decimal places"):
+        check_amount(Decimal(text), "amount")
+
+
+@pytest.mark.parametrize("text", ["1", "1.000000000", "0.123456", "0"])
+def test_rates_within_six_places_pass(text: str) -> None:
+    check_rate(Decimal(text), "rate")
+
+
+def test_a_rate_past_six_places_is_refused() -> None:
+    with pytest.raises(ValueError, match="has more than 6 decimal places"):
+        check_rate(Decimal("0.1234567"), "rate")
+
+
+@given(st.integers(0, 10**17), st.integers(0, 12), st.integers(-3, 3))
+def test_the_places_rule_is_the_normalized_exponent(digits: int, shift: int, zeros: int) -> None:
+    value = Decimal(digits).scaleb(-shift)
+    value = value.scaleb(zeros).scaleb(-zeros) if zeros >= 0 else value
+    for check, limit in ((check_amount, AMOUNT_PLACES), (check_rate, RATE_PLACES)):
+        if check is check_rate and value > 1:
+            continue
+        if value > 10**13:
+            continue
+        if places(value) > limit:
+            with pytest.raises(ValueError):
+                check(value, "x")
+        else:
+            check(value, "x")
+
+
+def test_decoded_events_are_not_tracked_by_the_gc() -> None:
+    """A million decoded structs tracked by the GC cost a second of collections in a read of 1M lines."""
+    lines = (
+        b'{"type":"deal_opened","id":"a","ts":"2026-01-01T00:00:00Z","deal":"D","name":"n","owner":"o",'
+        b'"stage":"lead","amount":100.5,"priority":"must"}\n'
+        b'{"type":"deal_split","id":"b","ts":"2026-01-01T00:00:00Z","deal":"D","parts":'
+        b'[{"deal":"D1","amount":50,"priority":"must"}]}\n'
+    )
+    opened, split = decode_lines(lines)
+    assert isinstance(opened, DealOpened) and isinstance(split, DealSplit)
+    assert not gc.is_tracked(opened) and not gc.is_tracked(split) and not gc.is_tracked(split.parts[0])
+    assert opened.amount == Decimal("100.5") and split.parts[0].amount == Decimal(50)
+
+
+def test_an_int_given_in_code_still_becomes_a_decimal() -> None:
+    ts = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+    stage = StageDefined(id="s", ts=ts, stage="x", rate=1, lead_days=0, position=1)
+    assert type(stage.rate) is Decimal and stage.rate == 1
+    with pytest.raises(TypeError, match="must be a Decimal"):
+        DealOpened(id="o", ts=ts, deal="D", name="n", owner="o", stage="lead", amount=1.5, priority="must")
