@@ -30,6 +30,9 @@ class LedgerRead:
     next_line: int = 1  # the number the next complete line will have
     cut_tail: bytes = b""  # a last line without its newline: a write that was cut off
     keep_events: bool = True
+    # the accepted events' lines exactly as written, when every line of the piece was accepted as written
+    # (no key twice, nothing quoted or rounded: what encoding the events again would give); else empty
+    text: bytes = b""
 
     @property
     def ok(self) -> bool:
@@ -140,15 +143,22 @@ def read_pieces(
 
 def _read_complete_lines(result: LedgerRead, complete: bytes, first_line: int) -> None:
     events = _decode_as_written(complete)
+    as_read = events is not None
     if events is not None:  # as this project writes: no key twice, nothing quoted or rounded, one fold
         refused = result.state.take_all(events, first_line)
     elif (events := _decode_fast(complete)) is not None:
         refused = _take_each(result.state, events, first_line, jsonscan.keys_given_twice(complete, events))
     if events is not None:
         if result.keep_events:
-            kept = [i for i in range(len(events)) if i not in refused]
-            result.events.extend(events[i] for i in kept)
-            result.lines.extend(first_line + i for i in kept)
+            if refused:
+                kept = [i for i in range(len(events)) if i not in refused]
+                result.events.extend(events[i] for i in kept)
+                result.lines.extend(first_line + i for i in kept)
+            else:
+                as_written = not result.events and not result.problems and as_read
+                result.events.extend(events)
+                result.lines.extend(range(first_line, first_line + len(events)))
+                result.text = complete if as_written else b""
         if refused:
             raw_lines = complete.split(b"\n")  # split only once a line has to be quoted
             result.problems.extend(Problem(str(result.path), first_line + i, reason, quote(raw_lines[i]))

@@ -69,6 +69,8 @@ class LedgerState:
     settings: dict[str, object] = field(default_factory=dict)  # tz, currency, order_value, big_at in force
     # (quarter, key, owner) -> the key result in force (format 1.2 proposal: key_result_set)
     key_results: dict[tuple[str, str, str | None], KeyResultSet] = field(default_factory=dict)
+    # when a dict (a load sets one): each stage_changed folded, its line -> the deal's stage before it
+    stage_before: dict[int, str] | None = None
 
     @property
     def tz(self) -> str | None:
@@ -139,7 +141,7 @@ class LedgerState:
         them. A test holds this equal to `take`, event by event.
         """
         refused: dict[int, str] = {}
-        deals, stages = self.deals, self.stages
+        deals, stages, before = self.deals, self.stages, self.stage_before
         get = deals.get
         line = first_line - 1
         for event in events:
@@ -156,6 +158,8 @@ class LedgerState:
                         deal.won_at = None
                     elif (was := stages.get(deal.stage)) is None or was.kind != "won":
                         deal.won_at = event.ts
+                    if before is not None:
+                        before[line] = deal.stage
                     deal.stage = event.stage  # type: ignore[attr-defined]
                     continue
             elif kind in _ONE_FIELD:
@@ -304,6 +308,8 @@ class LedgerState:
                 deal.won_at = None
             elif self._kind(deal.stage) != "won":
                 deal.won_at = event.ts
+            if self.stage_before is not None:
+                self.stage_before[line] = deal.stage
             deal.stage = event.stage
         elif kind is NoteAdded:
             deal.next_action, deal.due = event.text, event.due
