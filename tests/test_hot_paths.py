@@ -71,3 +71,30 @@ def test_an_int_given_in_code_still_becomes_a_decimal() -> None:
     assert type(stage.rate) is Decimal and stage.rate == 1
     with pytest.raises(TypeError, match="must be a Decimal"):
         DealOpened(id="o", ts=ts, deal="D", name="n", owner="o", stage="lead", amount=1.5, priority="must")
+
+
+def test_a_split_part_is_its_parent_but_for_the_fields_the_part_sets(tmp_path) -> None:
+    """The fold builds a part's Deal field by field (not dataclasses.replace): no field of the parent lost."""
+    import dataclasses
+
+    from ledger import read_ledger
+    from ledger.events import SplitPart, StageChanged, encode_event
+
+    ts = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+    events = [
+        DealOpened(id="o", ts=ts, deal="D", name="n", owner="o", stage="lead", amount=Decimal(10), priority="must",
+                   close_date=dt.date(2026, 2, 1), account="acme"),
+        StageChanged(id="w", ts=ts + dt.timedelta(hours=1), deal="D", stage="won"),
+        DealSplit(id="s", ts=ts + dt.timedelta(hours=2), deal="D", parts=[
+            SplitPart(deal="D1", amount=Decimal(4), priority="could"),
+            SplitPart(deal="D2", amount=Decimal(6), priority="should", close_date=None)]),
+    ]
+    path = tmp_path / "l.jsonl"
+    path.write_bytes(b"".join(map(encode_event, events)))
+    state = read_ledger(path).state
+    parent = state.deals["D"]
+    for part, close in (("D1", dt.date(2026, 2, 1)), ("D2", None)):
+        want = dataclasses.replace(parent, deal=part, amount=state.deals[part].amount,
+                                   priority=state.deals[part].priority, close_date=close, opened_line=3,
+                                   last_line=3, version=1, next_action=None, due=None, split_line=None)
+        assert state.deals[part] == want and want.won_at == ts + dt.timedelta(hours=1)
