@@ -34,6 +34,10 @@ _ID, _TS = operator.attrgetter("id"), operator.attrgetter("ts")
 _ONE_FIELD = frozenset({AmountChanged, PriorityChanged, CloseDateChanged, OwnerChanged, NoteAdded})
 
 
+def _won(stages: dict[str, Stage]) -> frozenset[str]:
+    return frozenset(name for name, stage in stages.items() if stage.kind == "won")
+
+
 @dataclass(slots=True)
 class Deal:
     """A deal as the ledger knows it now (not a forecast: no rates, no periods)."""
@@ -130,6 +134,7 @@ class LedgerState:
         """
         refused: dict[int, str] = {}
         deals, stages, before = self.deals, self.stages, self.stage_before
+        won = _won(stages)  # the stages of kind won (made again after a stage_defined)
         get = deals.get
         line = first_line - 1
         for event in events:
@@ -137,18 +142,18 @@ class LedgerState:
             kind = type(event)
             if kind is StageChanged:
                 deal = get(event.deal)  # type: ignore[attr-defined]
-                stage = stages.get(event.stage)  # type: ignore[attr-defined]
-                if deal is not None and deal.split_line is None and stage is not None:
+                to = event.stage  # type: ignore[attr-defined]
+                if deal is not None and deal.split_line is None and to in stages:
                     deal.version += 1
                     deal.last_ts = event.ts
                     deal.last_line = line
-                    if stage.kind != "won":
+                    if to not in won:
                         deal.won_at = None
-                    elif (was := stages.get(deal.stage)) is None or was.kind != "won":
+                    elif deal.stage not in won:
                         deal.won_at = event.ts
                     if before is not None:
                         before[line] = deal.stage
-                    deal.stage = event.stage  # type: ignore[attr-defined]
+                    deal.stage = to
                     continue
             elif kind in _ONE_FIELD:
                 deal = get(event.deal)  # type: ignore[attr-defined]
@@ -179,6 +184,8 @@ class LedgerState:
                     continue
             elif kind in _LEDGER_WIDE:
                 self._fold_kind(event, kind, None, line)
+                if kind is StageDefined:
+                    won = _won(stages)
                 continue
             else:
                 deal = get(event.deal)  # type: ignore[attr-defined]
