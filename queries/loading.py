@@ -50,8 +50,17 @@ def chunk_params(events: Sequence[Event], lines: Sequence[int], state: LedgerSta
     # one string, split by DuckDB: cheaper than a million Python strings
     encoded = (text or _encoder.encode_lines(events))[:-1].decode()
     parts: dict[str, list[Any]] = {field: [] for field in PART_FIELDS}
-    pop = stage_before.pop if stage_before else None
-    prev_stage = [pop(line, None) for line in lines] if pop is not None else [None] * len(events)
+    count = len(lines)
+    first = lines[0] if count else 1
+    gapless = count == 0 or lines[-1] - first + 1 == count  # the lines run on: sent as a range
+    names: dict[str, str] = {}  # stage -> its code, chr(32 + its place in the names sent)
+    codes = [" "] * count  # chr(32): prior stage not known
+    if stage_before:  # the fold's notes since the last chunk: those of these lines are taken out
+        place = range(first, first + count) if gapless else {line: i for i, line in enumerate(lines)}
+        for line in [line for line in stage_before if line in place]:
+            stage = stage_before.pop(line)
+            codes[line - first if gapless else place[line]] = names.get(stage) or names.setdefault(
+                stage, chr(33 + len(names)))
     for event, line in zip(events, lines):
         if type(event) is not DealSplit:
             continue
@@ -64,7 +73,8 @@ def chunk_params(events: Sequence[Event], lines: Sequence[int], state: LedgerSta
                 parent.won_at.date() if parent.won_at is not None else None,
             )):
                 parts[field].append(value)
-    return {"lines": list(lines), "json": encoded, "prev_stage": prev_stage, "tz": tz,
+    return {"lines": None if gapless else list(lines), "first_line": first, "count": count, "json": encoded,
+            "stage_names": list(names), "prev_codes": "".join(codes), "tz": tz,
             **{f"part_{k}": v for k, v in parts.items()}}
 
 

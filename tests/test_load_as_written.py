@@ -72,3 +72,38 @@ def test_rows_from_the_text_equal_rows_from_the_events_encoded(tmp_path: Path, l
     amounts = {row[18] for row in from_text[0] if row[18] is not None}  # settings left out: amount is 18
     assert amounts and all(type(a) is Decimal for a in amounts)
     assert sum(1 for row in from_text[0] if row[4] == "stage_changed" and row[17] is not None) > 100
+
+
+def test_prior_stages_reach_the_rows_across_a_refused_line_and_odd_stage_names(tmp_path: Path,
+                                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """A piece with a refused line sends its lines one by one (a gap), and any stage name goes as it is."""
+    import datetime as dt
+
+    from ledger import DealOpened, StageChanged, StageDefined
+
+    ts = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+    odd = "dé\nmo, \"🚀\""
+    events = [StageDefined(id="s", ts=ts, stage=odd, rate=Decimal("0.5"), lead_days=3, position=9)]
+    expected: dict[int, str] = {}
+    for i in range(60):
+        at = ts + dt.timedelta(minutes=i + 1)
+        events.append(DealOpened(id=f"o{i}", ts=at, deal=f"D{i % 7}-{i // 7}", name="n", owner="o",
+                                 stage="lead", amount=Decimal(1), priority="must"))
+    lines = [encode_event(event) for event in events]
+    stage = {event.deal: "lead" for event in events[1:]}  # type: ignore[attr-defined]
+    for i in range(120):
+        deal = f"D{i % 7}-{(i * 5) % 8}"
+        to = (odd, "quote", "won", "lead")[i % 4]
+        lines.append(encode_event(StageChanged(id=f"c{i}", ts=ts + dt.timedelta(hours=1, minutes=i), deal=deal,
+                                               stage=to)))
+        expected[len(lines)] = stage[deal]
+        stage[deal] = to
+        if i % 25 == 3:  # a duplicate id: refused, a gap in the piece's lines
+            lines.append(lines[-1])
+    path = tmp_path / "l.jsonl"
+    path.write_bytes(b"".join(lines))
+    monkeypatch.setattr(queries.store, "LOAD_PIECE_BYTES", 4000)
+    with Store.open(path, cache=False) as store, store.cursor() as cur:
+        assert len(store.problems) == 5
+        got = dict(cur.execute("SELECT line, prev_stage FROM ledger_events WHERE type = 'stage_changed'").fetchall())
+    assert got == expected
