@@ -129,7 +129,8 @@ def read_pieces(
 
     Each piece's events are kept and the fold goes on in `state`, so that a caller can store a
     piece's events and drop them before the next: a million events held at once weigh over 1 GB.
-    The last piece holds the cut-off tail, if any. Each piece keeps its text when its lines are as written (LedgerRead.text).
+    The last piece holds the cut-off tail, if any. Each piece keeps its text when its lines are as
+    written (LedgerRead.text).
     """
     view = memoryview(buf)
     at, line = 0, start_line
