@@ -36,12 +36,15 @@ STAGE_KINDS: tuple[StageKind, ...] = ("open", "won", "lost", "inactive")
 
 def _exact(struct: msgspec.Struct, name: str) -> Decimal:
     """The field as an exact Decimal (an int given in code becomes one); a float is refused."""
-    value = exact(getattr(struct, name), name)
+    value = getattr(struct, name)
+    if value.__class__ is Decimal:  # as decoded: nothing to set (a reader's hot path)
+        return value  # type: ignore[no-any-return]
+    value = exact(value, name)
     msgspec.structs.force_setattr(struct, name, value)
     return value
 
 
-class Event(msgspec.Struct, tag_field="type", kw_only=True, frozen=True, omit_defaults=True):
+class Event(msgspec.Struct, tag_field="type", kw_only=True, frozen=True, omit_defaults=True, gc=False):
     """Fields every event has. Unknown extra fields are ignored: a newer writer may add some."""
 
     id: EventId
@@ -116,7 +119,7 @@ class OwnerChanged(Event, tag="owner_changed", frozen=True, kw_only=True):
     owner: Text
 
 
-class SplitPart(msgspec.Struct, frozen=True, omit_defaults=True):
+class SplitPart(msgspec.Struct, frozen=True, omit_defaults=True, gc=False):
     """A tranche. Its close date left out inherits the parent's; `null` gives it none."""
 
     deal: Text

@@ -31,14 +31,14 @@ def check_amount(value: Decimal, what: str) -> None:
         raise ValueError(f"{what} must be a number >= 0, not {value}")
     if value > MAX_AMOUNT:
         raise ValueError(f"{what} {value:E} is above the largest amount, 10^13")
-    if places(value) > AMOUNT_PLACES:
+    if value != value.to_integral_value() and places(value) > AMOUNT_PLACES:  # a whole number has none
         raise ValueError(f"{what} {value} has more than {AMOUNT_PLACES} decimal places")
 
 
 def check_rate(value: Decimal, what: str) -> None:
     if not value.is_finite() or not ZERO <= value <= 1:
         raise ValueError(f"{what} must be between 0 and 1, not {value}")
-    if places(value) > RATE_PLACES:
+    if value != value.to_integral_value() and places(value) > RATE_PLACES:
         raise ValueError(f"{what} {value} has more than {RATE_PLACES} decimal places")
 
 

@@ -30,6 +30,10 @@ class LedgerRead:
     next_line: int = 1  # the number the next complete line will have
     cut_tail: bytes = b""  # a last line without its newline: a write that was cut off
     keep_events: bool = True
+    keep_text: bool = False
+    # with keep_text, the accepted events' lines exactly as written, when every line was accepted as
+    # written (no key twice, nothing quoted or rounded: what encoding the events again would give); else empty
+    text: bytes = b""
 
     @property
     def ok(self) -> bool:
@@ -83,10 +87,12 @@ def read_bytes(
     start_line: int = 1,
     state: LedgerState | None = None,
     keep_events: bool = True,
+    keep_text: bool = False,
 ) -> LedgerRead:
-    """Read `buf`, the ledger's bytes from `start_offset` to its end, as read_ledger does."""
+    """Read `buf`, the ledger's bytes from `start_offset` to its end, as read_ledger does (keep_text: see
+    LedgerRead.text; read_pieces keeps it, for the cache)."""
     result = LedgerRead(path=path, state=state if state is not None else LedgerState())
-    result.keep_events = keep_events
+    result.keep_events, result.keep_text = keep_events, keep_text
     result.end_offset, result.next_line = start_offset, start_line
     complete_len = buf.rfind(b"\n") + 1
     complete, tail = buf[:complete_len], buf[complete_len:]
@@ -123,16 +129,19 @@ def read_pieces(
 
     Each piece's events are kept and the fold goes on in `state`, so that a caller can store a
     piece's events and drop them before the next: a million events held at once weigh over 1 GB.
-    The last piece holds the cut-off tail, if any.
+    The last piece holds the cut-off tail, if any. Each piece keeps its text when its lines are as
+    written (LedgerRead.text).
     """
     view = memoryview(buf)
     at, line = 0, start_line
     while True:
         cut = buf.rfind(b"\n", at, at + piece_bytes) + 1 if at + piece_bytes < len(buf) else 0
         if cut <= at:  # the rest fits, or one line is longer than a piece
-            yield read_bytes(path, bytes(view[at:]), start_offset=start_offset + at, start_line=line, state=state)
+            yield read_bytes(path, bytes(view[at:]), start_offset=start_offset + at, start_line=line, state=state,
+                             keep_text=True)
             return
-        piece = read_bytes(path, bytes(view[at:cut]), start_offset=start_offset + at, start_line=line, state=state)
+        piece = read_bytes(path, bytes(view[at:cut]), start_offset=start_offset + at, start_line=line, state=state,
+                           keep_text=True)
         at, line = cut, piece.next_line
         yield piece
         del piece  # else it lives on while the next piece is read: two pieces' structs at once
@@ -140,15 +149,22 @@ def read_pieces(
 
 def _read_complete_lines(result: LedgerRead, complete: bytes, first_line: int) -> None:
     events = _decode_as_written(complete)
+    as_read = events is not None
     if events is not None:  # as this project writes: no key twice, nothing quoted or rounded, one fold
         refused = result.state.take_all(events, first_line)
     elif (events := _decode_fast(complete)) is not None:
         refused = _take_each(result.state, events, first_line, jsonscan.keys_given_twice(complete, events))
     if events is not None:
         if result.keep_events:
-            kept = [i for i in range(len(events)) if i not in refused]
-            result.events.extend(events[i] for i in kept)
-            result.lines.extend(first_line + i for i in kept)
+            if refused:
+                kept = [i for i in range(len(events)) if i not in refused]
+                result.events.extend(events[i] for i in kept)
+                result.lines.extend(first_line + i for i in kept)
+            else:
+                as_written = result.keep_text and not result.events and not result.problems and as_read
+                result.events.extend(events)
+                result.lines.extend(range(first_line, first_line + len(events)))
+                result.text = complete if as_written else b""
         if refused:
             raw_lines = complete.split(b"\n")  # split only once a line has to be quoted
             result.problems.extend(Problem(str(result.path), first_line + i, reason, quote(raw_lines[i]))

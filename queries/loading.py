@@ -8,12 +8,12 @@ from typing import Any
 import duckdb
 import msgspec
 
-from ledger import AnyEvent, Deal, DealOpened, DealSplit, Event, LedgerState, Stage, StageChanged
+from ledger import AnyEvent, Deal, DealSplit, Event, LedgerState, Stage
 from ledger.reader import referenced  # noqa: F401  (the Store reads it from here)
 from queries import sqlfiles
 from queries.moments import epoch_us, from_epoch_us
 
-_encoder = msgspec.json.Encoder()  # Decimals as JSON strings: DuckDB's json_transform reads them exactly
+_encoder = msgspec.json.Encoder()  # Decimals as JSON strings (DuckDB's json_transform reads numbers exactly too)
 _stored = msgspec.json.Decoder(AnyEvent)
 
 
@@ -26,11 +26,14 @@ PART_FIELDS = ("line", "sub", "deal", "parent", "name", "owner", "account", "sta
 
 
 def chunk_params(events: Sequence[Event], lines: Sequence[int], state: LedgerState,
-                 tz: str | None = None, stages: dict[str, str] | None = None) -> dict[str, Any]:
+                 tz: str | None = None, stage_before: dict[int, str] | None = None, *,
+                 text: bytes = b"") -> dict[str, Any]:
     """The parameters of stage_chunk.sql and stage_parts.sql for these accepted events.
 
-    Each event goes to DuckDB as its msgspec encoding, parsed there by json_transform with a fixed
-    structure. Measured on 1M events (2 cores, no numpy/pandas/pyarrow in the venv), from the
+    Each event goes to DuckDB as JSON, parsed there by json_transform with a fixed structure (DuckDB
+    reads a JSON number into a DECIMAL exactly, from its digits). `text`: the events' lines as written,
+    when the reader found them exactly what encoding the events gives (LedgerRead.text): then they are
+    not encoded again. Measured on 1M events (2 cores, no numpy/pandas/pyarrow in the venv), from the
     reader's events to rows in DuckDB:
       - this path (encode_lines, one string split by DuckDB, json_transform): ~3.5 s;
       - Python tuples through DuckDB's Appender: 1.7 s to flatten + 4.0 s to append;
@@ -39,30 +42,29 @@ def chunk_params(events: Sequence[Event], lines: Sequence[int], state: LedgerSta
     `state` is the reader's fold after the events: a split parent takes no event after its split,
     so its fields there are its fields at the split, which its parts inherit (its won moment too).
     `tz`: the ledger's time zone after these events, in which each row's `day` is read.
-    `stages`: each deal's stage before these events, as far as the caller knows (a load's earlier
-    pieces), brought up to date here; a stage_changed's prior stage comes from it, or from the
-    deal's earlier row in these events, else load_rows.sql finds it among the rows already stored
-    (a window over the chunk in SQL took 44% of a load's insert).
+    `stage_before`: LedgerState.stage_before, the fold's stage of each stage_changed's deal before
+    it, by line (those of these lines are taken out); a stage_changed it does not name gets its prior
+    stage from the rows already stored (load_rows.sql; a window over the chunk in SQL took 44% of a
+    load's insert).
     """
     # one string, split by DuckDB: cheaper than a million Python strings
-    encoded = _encoder.encode_lines(events)[:-1].decode()
+    encoded = (text or _encoder.encode_lines(events))[:-1].decode()
     parts: dict[str, list[Any]] = {field: [] for field in PART_FIELDS}
-    stage_of = stages if stages is not None else {}
-    prev_stage: list[str | None] = [None] * len(events)
-    for i, (event, line) in enumerate(zip(events, lines)):
-        kind = type(event)
-        if kind is StageChanged:
-            prev_stage[i] = stage_of.get(event.deal)  # type: ignore[attr-defined]
-            stage_of[event.deal] = event.stage  # type: ignore[attr-defined]
+    count = len(lines)
+    first = lines[0] if count else 1
+    gapless = count == 0 or lines[-1] - first + 1 == count  # the lines run on: sent as a range
+    names: dict[str, str] = {}  # stage -> its code, chr(32 + its place in the names sent)
+    codes = [" "] * count  # chr(32): prior stage not known
+    if stage_before:  # the fold's notes since the last chunk: those of these lines are taken out
+        place = range(first, first + count) if gapless else {line: i for i, line in enumerate(lines)}
+        for line in [line for line in stage_before if line in place]:
+            stage = stage_before.pop(line)
+            codes[line - first if gapless else place[line]] = names.get(stage) or names.setdefault(
+                stage, chr(33 + len(names)))
+    for event, line in zip(events, lines):
+        if type(event) is not DealSplit:
             continue
-        if kind is DealOpened:
-            stage_of[event.deal] = event.stage  # type: ignore[attr-defined]
-            continue
-        if kind is not DealSplit:
-            continue
-        parent = state.deals[event.deal]  # type: ignore[attr-defined]
-        for part in event.parts:  # type: ignore[attr-defined]
-            stage_of[part.deal] = parent.stage
+        parent = state.deals[event.deal]
         for sub, part in enumerate(event.parts, start=1):
             for field, value in zip(PART_FIELDS, (
                 line, sub, part.deal, event.deal, parent.name, parent.owner, parent.account, parent.stage,
@@ -71,7 +73,8 @@ def chunk_params(events: Sequence[Event], lines: Sequence[int], state: LedgerSta
                 parent.won_at.date() if parent.won_at is not None else None,
             )):
                 parts[field].append(value)
-    return {"lines": list(lines), "json": encoded, "prev_stage": prev_stage, "tz": tz,
+    return {"lines": None if gapless else list(lines), "first_line": first, "count": count, "json": encoded,
+            "stage_names": list(names), "prev_codes": "".join(codes), "tz": tz,
             **{f"part_{k}": v for k, v in parts.items()}}
 
 

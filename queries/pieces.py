@@ -116,18 +116,22 @@ def insert_pieces(cur: duckdb.DuckDBPyConnection, reads: Iterable[LedgerRead], s
     and a fold per piece, and DuckDB storing a piece while Python reads the next, are measured in
     docs/performance.md.
     """
-    stages: dict[str, str] = {}  # each deal's stage as of the last piece read: the prior stage of a stage_changed
+    state.stage_before = {}  # the fold notes each stage_changed's prior stage, which its row keeps
     added = 0
-    with worker() as work:
-        for read in reads:
-            seen(read)
-            if state.tz != day_tz:  # a new time zone: every day stored so far is read again in it
-                work.submit(days.redate, cur, state.tz)
-                day_tz = state.tz
-            if read.events:
-                params = loading.chunk_params(read.events, read.lines, state, state.tz, stages)
-                added += len(read.events)
-                del read  # the piece's structs go now; the worker holds only the chunk's text
-                work.submit(loading.insert_chunk, cur, "ledger_events", params)
-                del params
+    try:
+        with worker() as work:
+            for read in reads:
+                seen(read)
+                if state.tz != day_tz:  # a new time zone: every day stored so far is read again in it
+                    work.submit(days.redate, cur, state.tz)
+                    day_tz = state.tz
+                if read.events:  # the text as written, when it is what the events encode to: not encoded again
+                    params = loading.chunk_params(read.events, read.lines, state, state.tz, state.stage_before,
+                                                  text=read.text)
+                    added += len(read.events)
+                    del read  # the piece's structs go now; the worker holds only the chunk's text
+                    work.submit(loading.insert_chunk, cur, "ledger_events", params)
+                    del params
+    finally:
+        state.stage_before = None
     return added
