@@ -45,12 +45,19 @@ def ledger_for(size: str) -> Path:
     DATA.mkdir(exist_ok=True)
     path = DATA / f"{size}.jsonl"
     stamp = path.with_suffix(".made")
-    recipe = f"n={parse_size(size)} seed={SEED} generator={(ROOT / 'scripts/gen_big_ledger.py').stat().st_mtime_ns}"
+    recipe = f"n={parse_size(size)} seed={SEED} generator={_content_hash(ROOT / 'scripts/gen_big_ledger.py')}"
     if not path.exists() or not stamp.exists() or stamp.read_text() != recipe:
         print(f"generating {path.name} ...", file=sys.stderr)
         generate(path, parse_size(size), seed=SEED)
         stamp.write_text(recipe)
     return path
+
+
+def _content_hash(path: Path) -> str:
+    """The generator's text, hashed: a checkout of the same script (another worktree, a fresh clone) reuses the ledger."""
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
 
 
 def scratch_copy(path: Path, name: str) -> Path:
