@@ -28,7 +28,8 @@ from tui.board.keys import APP_KEYS, BOARD_KEYS, MOVES, binding, display_keys
 from tui.board.problems import ProblemsPanel
 from tui.board.promotions import PromotionsPanel, proposed
 from tui.board.rows import SORTS, first_steps, sort_of_column, sort_words
-from tui.board.why import slipped
+from tui.board.updates import update_if_changed
+from tui.board.why import slipped_count
 from tui.text import money, plain
 from tui.whatif.keys import ScenarioKeys
 from tui.whatif.panel import ScenarioPanel
@@ -192,7 +193,7 @@ class BoardScreen(ScenarioKeys, ChangeKeys, Screen[None], inherit_bindings=False
             notes.append(view.error)
         widget = self.query_one("#notes", Static)
         self.notes_text = "\n".join(notes)
-        widget.update(Text(self.notes_text))
+        update_if_changed(widget, Text(self.notes_text))
         widget.display = bool(notes)
 
     def _show_table(self) -> None:
@@ -208,7 +209,7 @@ class BoardScreen(ScenarioKeys, ChangeKeys, Screen[None], inherit_bindings=False
         title = f"Deals · {table.shown_count} of {total} · sorted by {sort_words(self.sort, self.sort_reverse)}"
         if self.needle:
             title += f" · filter: {plain(self.needle, 30)}"
-        late = sum(1 for d in view.forecast.deals if slipped(d, view.as_of.date())) if view.forecast else 0
+        late = slipped_count(view.forecast.deals, view.as_of.date()) if view.forecast else 0
         if late:
             title += f" · {late} slipped ({self.key_of('to-update')}: what to update)"
         table.border_title = Text(title)
@@ -336,7 +337,7 @@ class BoardScreen(ScenarioKeys, ChangeKeys, Screen[None], inherit_bindings=False
         """One line at the bottom: what just happened, or why a key did nothing."""
         self.status_text = message
         status = self.query_one("#status", Static)
-        status.update(Text(message))
+        update_if_changed(status, Text(message))
         status.set_class(error, "-error")
 
     def key_of(self, binding_id: str) -> str:
