@@ -43,7 +43,7 @@ def odds_of(forecast: Forecast, *, draws: int | None = None) -> TargetOdds:
     them instead of simulating the pipeline again (0.8 s at a million lines, 10k open deals).
     """
     deals = [(d.amount, rate_of(d)) for d in can_close(forecast)]
-    key = (str(forecast.won), str(forecast.target), draws, tuple((str(a), str(r)) for a, r in deals))
+    key = _key(forecast, draws, deals)
     with _kept_lock:
         odds = _kept.pop(key, None)
         if odds is not None:
@@ -55,6 +55,13 @@ def odds_of(forecast: Forecast, *, draws: int | None = None) -> TargetOdds:
         while len(_kept) > KEPT_ODDS:
             del _kept[next(iter(_kept))]
     return odds
+
+
+def _key(forecast: Forecast, draws: int | None, deals: list[tuple[Decimal, Decimal]] | None = None) -> tuple:
+    """What the odds depend on: what is won, the target, the draws asked for, each deal that can close."""
+    if deals is None:
+        deals = [(d.amount, rate_of(d)) for d in can_close(forecast)]
+    return str(forecast.won), str(forecast.target), draws, tuple((str(a), str(r)) for a, r in deals)
 
 
 KEPT_ODDS = 16  # the odds of the last views (each period and owner a board shows has its own)
@@ -85,6 +92,16 @@ def with_odds(forecast: Forecast, *, quick: bool = False) -> Forecast:
     """
     odds = quick_odds(forecast) if quick else odds_of(forecast)
     return msgspec.structs.replace(forecast, odds=odds, categories=categories_of(forecast))
+
+
+def known_odds(forecast: Forecast) -> TargetOdds | None:
+    """The odds when they cost nothing much now: exact and cheap (quick_odds), or computed already for
+    the same inputs (kept); else None, and `odds_of` computes them (0.3-0.8 s for 10k open deals)."""
+    odds = quick_odds(forecast)
+    if odds is not None:
+        return odds
+    with _kept_lock:
+        return _kept.get(_key(forecast, None))
 
 
 def quick_odds(forecast: Forecast) -> TargetOdds | None:
