@@ -37,7 +37,7 @@ from tui.whatif.panel import ScenarioPanel
 POLL_SECONDS = 0.5
 TABLE_POLL_SECONDS = 0.1  # a table's signature is the watch thread's counters: no system call, and a change shows sooner
 CONFIRM_SECONDS = 1.0  # after the last of a run of keys, the engine's view replaces the carried one
-ODDS_SECONDS = 0.3  # a view painted without its odds (a simulation): they are computed once keys pause this long
+ODDS_SECONDS = 0.5  # a view painted without its odds (a simulation): they are computed once keys pause this long
 
 
 class BoardScreen(ScenarioKeys, ChangeKeys, Screen[None], inherit_bindings=False):
