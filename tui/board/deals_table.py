@@ -60,6 +60,14 @@ class DealsTable(ScrollView, can_focus=True, inherit_bindings=False):
             self._deals = {d.deal: d for d in (forecast.deals if forecast else [])}
         return self._deals
 
+    def deal(self, deal_id: str) -> ForecastDeal | None:
+        """The deal of the forecast shown with that id (filtered out or not): the one under the cursor
+        without indexing every deal (a key acts on it), else from the index."""
+        selected = self.selected
+        if selected is not None and selected.deal == deal_id:
+            return selected
+        return self.deals.get(deal_id)
+
     @property
     def shown(self) -> list[ForecastDeal]:
         """The deals on the table's lines, in their order."""
