@@ -398,7 +398,7 @@ class BoardData:
                     # the writer stamps it again under its lock: this clock in the ledger's time zone,
                     # never before the last line (docs/ledger-format.md, "Writers")
                     appended = append_event(self.path, event, expect_version=change.expect_version, source=source,
-                                            clock=self.clock)
+                                            clock=self.clock, fresh_id="id" not in fields)  # stamp minted it
                 except Unchanged as err:
                     result.unchanged = str(err)
                     continue
