@@ -352,13 +352,13 @@ def prove_prefix(path: str | os.PathLike[str], source: StateSource) -> bool:
     it again under its lock. True when the file starts with the bytes the source read.
     """
     key = Path(os.path.abspath(path))
+    resumed = source.resume(set(), set())  # before the writers' lock: a source that is refreshing holds no append up
+    if resumed is None:
+        return False
     with _writers_lock:
         writer = _writers.get(key)
         if writer is None:
             writer = _writers[key] = LedgerWriter(key)
-        resumed = source.resume(set(), set())
-        if resumed is None:
-            return False
         fd = os.open(key, os.O_RDONLY)
         try:
             return writer._is_prefix(fd, os.fstat(fd), resumed)
