@@ -109,11 +109,11 @@ class LedgerWriter:
         return self._append(event, expect_version, self.source, clock)
 
     def _append(self, event: Event, expect_version: int | None, source: StateSource | None,
-                clock: Clock | None = None) -> Appended:
+                clock: Clock | None = None, fresh_id: bool = False) -> Appended:
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
-            ledger = self._catch_up(fd, event, source)
+            ledger = self._catch_up(fd, event, source, fresh_id)
             event = checked(ledger, event, expect_version, clock)
             set_aside = _set_aside_cut_tail(fd, self.path, ledger, self.ops)
             line = encode_event(event)
@@ -174,7 +174,7 @@ class LedgerWriter:
         finally:
             os.close(fd)
 
-    def _catch_up(self, fd: int, event: Event, source: StateSource | None) -> LedgerRead:
+    def _catch_up(self, fd: int, event: Event, source: StateSource | None, fresh_id: bool = False) -> LedgerRead:
         seen = self._seen
         if seen is not None and self._prefix_unchanged(fd, seen):
             more = read_ledger(self.path, start_offset=seen.end_offset, start_line=seen.next_line,
@@ -182,7 +182,7 @@ class LedgerWriter:
             more.problems = [*(p for p in seen.problems if p.line < seen.next_line), *more.problems]
         else:
             self._seen = None
-            seeded = self._seeded(fd, event, source) if source is not None else None
+            seeded = self._seeded(fd, event, source, fresh_id) if source is not None else None
             if seeded is not None:
                 return seeded  # a partial fold: not kept, the next append seeds again
             more = read_ledger(self.path, keep_events=False)
@@ -192,14 +192,17 @@ class LedgerWriter:
         self._seen_file = (stat.st_dev, stat.st_ino)
         return more
 
-    def _seeded(self, fd: int, event: Event, source: StateSource) -> LedgerRead | None:
+    def _seeded(self, fd: int, event: Event, source: StateSource, fresh_id: bool = False) -> LedgerRead | None:
         """The fold `event`'s checks need: the source's partial fold, then the lines after it; None to read it all.
 
         The partial fold must name every id and deal that the event and those lines mention, so
-        the source is asked again when the lines mention more (or it refreshed meanwhile).
+        the source is asked again when the lines mention more (or it refreshed meanwhile). An id the
+        caller minted just now (`fresh_id`: a new ULID) is in no line, and is not looked up.
         """
         stat = os.fstat(fd)
         ids, deals = referenced(encode_event(event))
+        if fresh_id:
+            ids.discard(event.id)
         hint = self._seed_hint  # where the source's fold ended last time: the lines since are named at once
         if hint is not None and hint[:2] == (stat.st_dev, stat.st_ino) and 0 < stat.st_size - hint[2] <= SEED_HINT_BYTES:
             more_ids, more_deals = referenced(os.pread(fd, stat.st_size - hint[2], hint[2]))
@@ -313,6 +316,7 @@ def append_event(
     ops: FileOps = SYSTEM,
     source: StateSource | None = None,
     clock: Clock | None = None,
+    fresh_id: bool = False,
 ) -> Appended:
     """Append one event to the ledger at `path`.
 
@@ -322,7 +326,8 @@ def append_event(
     no fold, each append starts from the source's instead. The source is used for this call only,
     so the shared writer never outlives, nor mixes, the sources of its callers.
     Given other `ops` (tests), a one-off writer is used. With a `clock`, the ts is stamped under the
-    lock (LedgerWriter.append).
+    lock (LedgerWriter.append). `fresh_id`: the caller minted the event's id just now (ledger.rules.new_id,
+    a ULID: 80 random bits), so no line holds it, and a writer seeded by the source does not look it up.
     """
     if isinstance(path, str) and is_url(path):  # a PostgreSQL table (ledger/home_table.py): same rules, same answer
         from ledger.home import home_for
@@ -335,7 +340,30 @@ def append_event(
         writer = _writers.get(key)
         if writer is None:
             writer = _writers[key] = LedgerWriter(key)
-        return writer._append(event, expect_version, source, clock)
+        return writer._append(event, expect_version, source, clock, fresh_id)
+
+
+def prove_prefix(path: str | os.PathLike[str], source: StateSource) -> bool:
+    """Hash the prefix of the file that the source's fold covers, for the appends of this process to come.
+
+    The first append of a process proves the whole prefix (135 MB at a million lines, 20-60 ms); a board
+    does it once it is painted, so that its first key hashes only the lines after the prefix, as every
+    later key does. The proof is kept as an append's is (LedgerWriter._is_prefix), and an append checks
+    it again under its lock. True when the file starts with the bytes the source read.
+    """
+    key = Path(os.path.abspath(path))
+    resumed = source.resume(set(), set())  # before the writers' lock: a source that is refreshing holds no append up
+    if resumed is None:
+        return False
+    with _writers_lock:
+        writer = _writers.get(key)
+        if writer is None:
+            writer = _writers[key] = LedgerWriter(key)
+        fd = os.open(key, os.O_RDONLY)
+        try:
+            return writer._is_prefix(fd, os.fstat(fd), resumed)
+        finally:
+            os.close(fd)
 
 
 def append_events(path: str | os.PathLike[str], items: Sequence[tuple[Event, int | None]], *,

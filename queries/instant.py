@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import decimal
 from collections.abc import Mapping, Sequence
 
 from decimal import Decimal
@@ -31,9 +32,12 @@ from ledger.events import (
 )
 from ledger.stages import Stage
 from queries.model import Forecast, ForecastDeal, ratio
-from queries.odds_of import with_odds
+from queries.categories import ForecastCategories
+from queries.odds_of import quick_odds
 
 _RANK = {"must": 0, "should": 1, "could": 2}
+# sums that never round (as queries.categories sums): a total that would need rounding raises instead
+_EXACT = decimal.Context(prec=200, traps=[decimal.Inexact, decimal.InvalidOperation, decimal.Overflow])
 
 
 def advance(forecast: Forecast, events: Sequence[tuple[Event, int | None]],
@@ -119,16 +123,25 @@ def _order(deal: ForecastDeal) -> tuple[int, Decimal, str]:
 
 def _summed(forecast: Forecast, deals: list[ForecastDeal], as_of: dt.datetime) -> Forecast:
     target = forecast.target
-    won = must_value = must_open = Decimal(0)
-    for d in deals:
-        if d.won_in_period:
-            won += d.amount
-        if d.priority == "must":
-            if d.counts:
-                must_value += d.estimated_value
-            if d.stage_kind == "open":
-                must_open += d.amount
-    progress = won + must_value
+    won = must_value = must_open = should_value = could_value = Decimal(0)
+    with decimal.localcontext(_EXACT):
+        for d in deals:
+            if d.won_in_period:
+                won += d.amount
+            if d.priority == "must":
+                if d.counts:
+                    must_value += d.estimated_value
+                if d.stage_kind == "open":
+                    must_open += d.amount
+            elif d.counts and d.stage_kind == "open":  # what can close: the categories' best case and pipeline
+                if d.priority == "should":
+                    should_value += d.estimated_value
+                else:
+                    could_value += d.estimated_value
+        progress = won + must_value
+        # queries.categories sums amount x rate; a deal's estimated value is that product, exactly
+        categories = ForecastCategories(commit=progress, best_case=progress + should_value,
+                                        pipeline=progress + should_value + could_value)
     needed = target - progress if target is not None else None
     promotions: list[str] = []
     if needed is not None and needed > 0:
@@ -142,6 +155,7 @@ def _summed(forecast: Forecast, deals: list[ForecastDeal], as_of: dt.datetime) -
     carried = msgspec.structs.replace(
         forecast, as_of=as_of, won=won, progress=progress, needed=needed,
         chance=ratio(progress, target), on_track=needed <= 0 if needed is not None else None,
-        coverage=ratio(won + must_open, target), deals=deals, promotions=promotions,
+        coverage=ratio(won + must_open, target), deals=deals, promotions=promotions, categories=categories,
     )
-    return with_odds(carried, quick=True)  # odds on a large pipeline: the engine's reload brings them
+    # odds on a large pipeline: None, and the engine's reload brings them (the header says so)
+    return msgspec.structs.replace(carried, odds=quick_odds(carried))

@@ -15,6 +15,7 @@ import asyncio
 import datetime as dt
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -34,6 +35,7 @@ AS_OF = "2026-11-12"  # the generated ledgers end that day (gen_big_ledger.END)
 PERIOD, REPLAYED = "2026-11", "2026-10"  # the forecast's month; a full month replayed
 CHANGES = ["--from", "2026-10-01", "--to", "2026-10-31"]
 APPENDS = 200
+PROGRESS = re.compile(r"Progress (\S+)")  # the board header's progress figure
 IMPORTS = "import tui.cli, tui.cli.reports, queries.store"  # what a report command imports before its work
 SEED = 7
 # -- the ledgers --------------------------------------------------------------------------------
@@ -150,7 +152,7 @@ def child_board(path: Path, mode: str, spawned: float) -> dict:
 
     async def drive() -> None:
         async with app.run_test(size=(160, 50)) as pilot:
-            text = await header_text(pilot, None)
+            await header_text(pilot, None)
             await pilot.pause()  # the frame is painted after the header's update
             result["first_paint"] = time.time() - spawned
             if mode == "keystroke":
@@ -178,15 +180,27 @@ def child_board(path: Path, mode: str, spawned: float) -> dict:
 
                 screen.show = show
 
+                def progress() -> str:
+                    header = pilot.app.screen.query(BoardHeader)
+                    found = PROGRESS.search(header.first().text if header else "")
+                    return found.group(1) if found else ""
+
                 async def key(name: str) -> tuple[float, float]:
                     """Send one key as a terminal would: (seconds to the repainted frame, when it was sent).
 
                     Pilot.press would also wait for the app to go idle (sleeps of 20 ms until the CPU
-                    rests), which is not what the user waits for."""
-                    nonlocal text
+                    rests), which is not what the user waits for. The key's own repaint is the one whose
+                    progress differs from the progress shown when it was sent (each key moves a must-have
+                    that counts): the whole header also changes when the engine's view brings the odds,
+                    and a key sent then would be timed to the previous key's frame."""
+                    before = progress()
                     start = time.perf_counter()
                     pilot.app._driver.send_message(events.Key(name, None))
-                    text = await header_text(pilot, text, 30.0)
+                    deadline = start + 30.0
+                    while progress() == before:
+                        if time.perf_counter() > deadline:
+                            raise SystemExit("the header's progress did not change within 30 s")
+                        await asyncio.sleep(0.0005)
                     changed = time.perf_counter()
                     while not painted or painted[-1] < changed:
                         await asyncio.sleep(0.0005)

@@ -116,7 +116,7 @@ class ChangeKeys(_Base):
         deal_id = deal.deal
 
         def build_now() -> Change:
-            current = self.table.deals.get(deal_id)
+            current = self.table.deal(deal_id)
             if current is None:
                 raise Refusal(f"{plain(deal_id)} is no longer on this board")
             return build(current)
@@ -148,7 +148,7 @@ class ChangeKeys(_Base):
         deal_id = deal.deal
 
         def build(value: Any) -> Change:
-            current = self.table.deals.get(deal_id)
+            current = self.table.deal(deal_id)
             if current is None:
                 raise Refusal(f"{plain(deal_id)} is no longer on this board")
             if current.version != deal.version:  # it changed while the form was open

@@ -17,11 +17,12 @@ from ledger.events import Event, StageChanged
 from ledger.home import Watch, home_for, place
 from ledger.problems import Conflict, LedgerError, Offline, Problem, Unchanged, is_url
 from ledger.stages import Stage
-from ledger.writer import append_event, stamp
+from ledger.writer import append_event, prove_prefix, stamp
 from queries.facts import LedgerFacts
 from queries.instant import advance
 from queries.model import Forecast
 from tui.board.actions import Change, Inverse
+from tui.board.odds import forecast_for_board, with_odds
 from tui.cli.oserrors import explain
 from tui.describe import describe
 from tui.text import plain
@@ -94,6 +95,7 @@ class BoardView:
     taken: Callable[[], frozenset[str]] = frozenset  # every deal id used (split parents included), asked when needed
     provisional: bool = False  # the board's own changes carried over in Python; the engine's view follows
     settings: dict[str, Any] = field(default_factory=dict)  # the ledger's: tz, currency, order_value, big_at
+    odds_pending: bool = False  # the forecast's odds cost a simulation: painted without, odds_filled() follows
 
     @property
     def read_only(self) -> bool:
@@ -252,6 +254,7 @@ class BoardData:
         signature = self.signature()
         facts, problems, cut, position = LedgerFacts(), [], None, None
         forecast, error, whatif, scenario_error = None, None, None, None
+        odds_pending = False
         try:
             engine = self._fresh_engine()
             position = getattr(engine, "position", None)  # a table's last seq loaded: what the view shows
@@ -282,7 +285,10 @@ class BoardData:
             try:
                 if scenario is not None:
                     whatif, scenario_error = _what_if(engine, scenario, period, as_of, owner)
-                forecast = whatif.scenario if whatif else engine.forecast(period=period, as_of=as_of, owner=owner)
+                if whatif:
+                    forecast = whatif.scenario
+                else:
+                    forecast, odds_pending = forecast_for_board(engine, period, as_of, owner)
                 if hasattr(engine, "resume"):
                     engine.resume(set(), set())  # the cache's part of the next append's checks, ready before a key
             except Exception as err:
@@ -294,12 +300,29 @@ class BoardData:
             taken=self.taken_ids, parked_from=dict(facts.parked_from), targets=dict(facts.targets),
             signature=signature, error=error, generation=generation,
             scenario=scenario, whatif=whatif, scenario_error=scenario_error, settings=settings,
+            odds_pending=odds_pending and forecast is not None,
         )
         if scenario is None:
             with self._view_lock:
                 if self._shown is None or self._shown.generation < generation:
                     self._shown, self._shown_position = view, position
         return view
+
+    def ready_to_write(self) -> None:
+        """Prove the ledger's prefix for the appends to come (ledger.writer.prove_prefix), off the keys' path."""
+        engine = self._engine
+        if hasattr(engine, "resume") and not is_url(self.path):
+            with contextlib.suppress(Exception):  # a proof that fails is made again by the first append
+                prove_prefix(self.path, engine)  # type: ignore[arg-type]
+
+    def odds_filled(self, view: BoardView) -> BoardView:
+        """The view with its odds (a simulation, outside every lock: keys and reloads go on meanwhile), of
+        the same generation: shown unless a newer view was shown since."""
+        full = replace(view, forecast=with_odds(view.forecast), odds_pending=False)
+        with self._view_lock:
+            if self._shown is view:
+                self._shown = full
+        return full
 
     def caught_up(self, period: str | None, owner: str | None) -> BoardView | None:
         """A table's rows added by other laptops, read now and carried over the last view in Python
@@ -380,7 +403,7 @@ class BoardData:
                     # the writer stamps it again under its lock: this clock in the ledger's time zone,
                     # never before the last line (docs/ledger-format.md, "Writers")
                     appended = append_event(self.path, event, expect_version=change.expect_version, source=source,
-                                            clock=self.clock)
+                                            clock=self.clock, fresh_id="id" not in fields)  # stamp minted it
                 except Unchanged as err:
                     result.unchanged = str(err)
                     continue

@@ -18,7 +18,7 @@ from textual.strip import Strip
 
 from queries.model import Forecast, ForecastDeal
 from tui.board.keys import MOVES, binding
-from tui.board.rows import COLUMNS, PADDING, SORT_COLUMNS, SORTS, Row, RowStyles, build_rows, line_of, widths_for
+from tui.board.rows import COLUMNS, PADDING, SORT_COLUMNS, SORTS, Row, Rows, RowStyles, build_rows, line_of, widths_for
 
 
 class DealsTable(ScrollView, can_focus=True, inherit_bindings=False):
@@ -32,7 +32,7 @@ class DealsTable(ScrollView, can_focus=True, inherit_bindings=False):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.rows: list[Row] = []
+        self.rows: Rows | list[Row] = []
         self.cursor_row = 0  # an index into rows
         self._args: tuple | None = None
         self._widths: tuple[int, ...] = widths_for(0)
@@ -60,17 +60,28 @@ class DealsTable(ScrollView, can_focus=True, inherit_bindings=False):
             self._deals = {d.deal: d for d in (forecast.deals if forecast else [])}
         return self._deals
 
+    def deal(self, deal_id: str) -> ForecastDeal | None:
+        """The deal of the forecast shown with that id (filtered out or not): the one under the cursor
+        without indexing every deal (a key acts on it), else from the index."""
+        selected = self.selected
+        if selected is not None and selected.deal == deal_id:
+            return selected
+        return self.deals.get(deal_id)
+
     @property
     def shown(self) -> list[ForecastDeal]:
         """The deals on the table's lines, in their order."""
-        return [row.deal for row in self.rows if row.deal is not None]
+        return list(self.rows.deals()) if isinstance(self.rows, Rows) else []
 
     @property
     def shown_count(self) -> int:
-        return sum(1 for row in self.rows if row.deal is not None)
+        return self.rows.deal_count if isinstance(self.rows, Rows) else 0
 
     def row_index(self, deal_id: str) -> int:
-        return next(i for i, row in enumerate(self.rows) if row.key == deal_id)
+        index = self.rows.index_of(deal_id) if isinstance(self.rows, Rows) else None
+        if index is None:
+            raise KeyError(f"{deal_id} is not on the table")
+        return index
 
     def cells_of(self, deal_id: str) -> tuple[Text, ...]:
         return self.rows[self.row_index(deal_id)].cells
@@ -103,15 +114,9 @@ class DealsTable(ScrollView, can_focus=True, inherit_bindings=False):
             self._drawn_with = drawn_with
         width = sum(self._widths) + 2 * PADDING * len(self._widths)
         self.virtual_size = Size(width, len(self.rows) + 1)
-        first, kept = None, None
-        for i, row in enumerate(self.rows):
-            if row.deal is not None:
-                first = i if first is None else first
-                if keep is None:
-                    break
-                if row.key == keep:
-                    kept = i
-                    break
+        rows = self.rows
+        kept = rows.index_of(keep) if keep is not None else None
+        first = rows.first_deal()
         self.move_cursor(kept if kept is not None else (first if first is not None else 0))
         self.refresh()
 

@@ -12,6 +12,7 @@ from textual.widgets import ProgressBar, Static
 
 from queries.categories import ForecastCategories
 from tui.board.data import BoardView
+from tui.board.updates import update_if_changed
 from tui.odds_text import odds_line
 from tui.text import money, orders, percent, plain
 
@@ -57,7 +58,7 @@ class BoardHeader(Vertical):
             title.append(f"  ·  in orders of {money(order_value)}", style="bold")
         elif self.in_orders:
             title.append("  ·  no order value set (Z sets one)", style="dim")
-        self.query_one("#title", Static).update(title)
+        update_if_changed(self.query_one("#title", Static), title)
 
         numbers, chance, verdict, odds, coverage = Text(), Text(), Text(), Text(), Text()
         bar = self.query_one("#chance", ProgressBar)
@@ -88,15 +89,15 @@ class BoardHeader(Vertical):
             else:  # carried over a change on a large pipeline: the engine's reload brings them
                 odds.append("  odds …", style="dim")
             _coverage(coverage, forecast.coverage, forecast.big_at, forecast.categories)
-        self.query_one("#numbers", Static).update(numbers)
-        self.query_one("#chance-label", Static).update(chance)
-        self.query_one("#odds", Static).update(odds)
+        update_if_changed(self.query_one("#numbers", Static), numbers)
+        update_if_changed(self.query_one("#chance-label", Static), chance)
+        update_if_changed(self.query_one("#odds", Static), odds)
         verdict_widget = self.query_one("#verdict", Static)
-        verdict_widget.update(verdict)
+        update_if_changed(verdict_widget, verdict)
         verdict_widget.set_class(bool(forecast and forecast.target and forecast.on_track), "-on-track")
         verdict_widget.set_class(bool(forecast and forecast.target and not forecast.on_track), "-off-track")
         coverage_widget = self.query_one("#coverage", Static)
-        coverage_widget.update(coverage)
+        update_if_changed(coverage_widget, coverage)
         low = forecast is not None and forecast.coverage is not None and forecast.coverage < 1
         coverage_widget.set_class(low, "-warn")
         self.text = "\n".join([title.plain, numbers.plain, chance.plain + verdict.plain + odds.plain,

@@ -8,6 +8,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from queries.model import Forecast, ForecastDeal
+from tui.board.updates import update_if_changed
 from tui.text import money, plain
 
 
@@ -15,7 +16,8 @@ def proposed(forecast: Forecast | None) -> list[ForecastDeal]:
     """The deals to promote, in the method's order; none when on track."""
     if forecast is None or forecast.needed is None or forecast.needed <= 0:
         return []
-    by_id = {d.deal: d for d in forecast.deals}
+    wanted = set(forecast.promotions)  # a few deals of thousands: found in one pass, no index of them all
+    by_id = {d.deal: d for d in forecast.deals if d.deal in wanted}
     return [by_id[deal] for deal in forecast.promotions if deal in by_id]
 
 
@@ -55,4 +57,4 @@ class PromotionsPanel(Static):
 
     def _say(self, text: Text) -> None:
         self.text = text.plain
-        self.update(text)
+        update_if_changed(self, text)

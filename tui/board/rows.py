@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -121,7 +122,7 @@ class Row:
 
 
 def build_rows(forecast: Forecast | None, today: dt.date, needle: str, sort: int, stage_rank: Mapping[str, int],
-               promotions: Sequence[str], widths: Sequence[int], styles: RowStyles, reverse: bool = False) -> list[Row]:
+               promotions: Sequence[str], widths: Sequence[int], styles: RowStyles, reverse: bool = False) -> Rows:
     deals = forecast.deals if forecast else []
     if needle.strip():
         deals = [d for d in deals if matches(d, needle)]
@@ -131,18 +132,75 @@ def build_rows(forecast: Forecast | None, today: dt.date, needle: str, sort: int
     groups: dict[str, list[ForecastDeal]] = {priority: [] for priority, _ in GROUPS}
     for d in deals:  # already in the method's order: estimated value, largest first, within each priority
         groups[d.priority].append(d)
-    context = RowContext(today, tuple(widths), styles)
-    promoted = frozenset(promotions)
-    rows: list[Row] = []
-    for priority, title in GROUPS:
-        group = groups[priority]
+    for group in groups.values():
         if key is not None:
             group.sort(key=key, reverse=reverse)
         elif reverse:
             group.reverse()
-        rows.append(_group_row(priority, title, group, styles))
-        rows += [Row(d.deal, d, context, d.deal in promoted) for d in group]
-    return rows
+    return Rows([(priority, title, groups[priority]) for priority, title in GROUPS],
+                RowContext(today, tuple(widths), styles), frozenset(promotions))
+
+
+class Rows(Sequence[Row]):
+    """The table's lines: each group's heading, then its deals. A Row is made when a line is asked for
+    (drawn, or under the cursor): a keystroke's repaint of 10k deals groups them and draws forty lines,
+    instead of making 10k rows and summing each group's money for headings off screen."""
+
+    def __init__(self, groups: list[tuple[str, str, list[ForecastDeal]]], context: RowContext,
+                 promoted: frozenset[str]) -> None:
+        self._groups, self._context, self._promoted = groups, context, promoted
+        self._starts: list[int] = []  # the index of each group's heading
+        at = 0
+        for _, _, deals in groups:
+            self._starts.append(at)
+            at += 1 + len(deals)
+        self._length = at
+        self._made: dict[int, Row] = {}
+
+    @property
+    def deal_count(self) -> int:
+        return self._length - len(self._groups)
+
+    def __len__(self) -> int:
+        return self._length
+
+    def __getitem__(self, index: int) -> Row:  # type: ignore[override]  (no slices: nothing asks for one)
+        if index < 0:
+            index += self._length
+        if not 0 <= index < self._length:
+            raise IndexError(index)
+        row = self._made.get(index)
+        if row is None:
+            at = bisect.bisect_right(self._starts, index) - 1
+            priority, title, deals = self._groups[at]
+            offset = index - self._starts[at]
+            if offset == 0:
+                row = _group_row(priority, title, deals, self._context.styles)
+            else:
+                d = deals[offset - 1]
+                row = Row(d.deal, d, self._context, d.deal in self._promoted)
+            self._made[index] = row
+        return row
+
+    def __iter__(self) -> Iterator[Row]:
+        return (self[i] for i in range(self._length))
+
+    def deals(self) -> Iterator[ForecastDeal]:
+        """The deals on the lines, in their order (no rows made)."""
+        for _, _, deals in self._groups:
+            yield from deals
+
+    def index_of(self, deal_id: str) -> int | None:
+        """The line of a deal, or None when it is not on the table."""
+        for start, (_, _, deals) in zip(self._starts, self._groups):
+            for offset, d in enumerate(deals):
+                if d.deal == deal_id:
+                    return start + 1 + offset
+        return None
+
+    def first_deal(self) -> int | None:
+        """The line of the first deal, or None when no group has one."""
+        return next((start + 1 for start, (_, _, deals) in zip(self._starts, self._groups) if deals), None)
 
 
 def _group_row(priority: str, title: str, group: list[ForecastDeal], styles: RowStyles) -> Row:

@@ -28,7 +28,8 @@ from tui.board.keys import APP_KEYS, BOARD_KEYS, MOVES, binding, display_keys
 from tui.board.problems import ProblemsPanel
 from tui.board.promotions import PromotionsPanel, proposed
 from tui.board.rows import SORTS, first_steps, sort_of_column, sort_words
-from tui.board.why import slipped
+from tui.board.updates import update_if_changed
+from tui.board.why import slipped_count
 from tui.text import money, plain
 from tui.whatif.keys import ScenarioKeys
 from tui.whatif.panel import ScenarioPanel
@@ -36,6 +37,7 @@ from tui.whatif.panel import ScenarioPanel
 POLL_SECONDS = 0.5
 TABLE_POLL_SECONDS = 0.1  # a table's signature is the watch thread's counters: no system call, and a change shows sooner
 CONFIRM_SECONDS = 1.0  # after the last of a run of keys, the engine's view replaces the carried one
+ODDS_SECONDS = 0.5  # a view painted without its odds (a simulation): they are computed once keys pause this long
 
 
 class BoardScreen(ScenarioKeys, ChangeKeys, Screen[None], inherit_bindings=False):
@@ -79,6 +81,7 @@ class BoardScreen(ScenarioKeys, ChangeKeys, Screen[None], inherit_bindings=False
         self.undo_stack: list[Applied] = []
         self.requested: FileSignature | None = None  # the file as it was when the last reload was asked for
         self.confirming = 0  # carried views shown since the engine last confirmed one
+        self.proven = False  # whether the ledger's prefix was proven for the appends to come
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="top"):
@@ -118,6 +121,9 @@ class BoardScreen(ScenarioKeys, ChangeKeys, Screen[None], inherit_bindings=False
     def load_view(self, period: str | None, owner: str | None, scenario: tuple | None = None) -> None:
         view = self.data.load(period, owner) if scenario is None else self.data.load(period, owner, scenario)
         self.post_message(self.Loaded(view))
+        if not self.proven:
+            self.proven = True
+            self.data.ready_to_write()  # once painted: the first key's append then reads only the lines since
 
     def confirm_soon(self) -> None:
         """A carried view is on screen: reload from the engine once the keys pause (a run of keys is not
@@ -180,6 +186,16 @@ class BoardScreen(ScenarioKeys, ChangeKeys, Screen[None], inherit_bindings=False
         self.show_scenario(view)
         self._show_notes(view)
         self._show_table()
+        if view.odds_pending and not view.provisional:
+            self.set_timer(ODDS_SECONDS, lambda: self._fill_odds(view))
+
+    def _fill_odds(self, view: BoardView) -> None:
+        if self.view is view and not self.writing:  # else a newer view (or a key's) came meanwhile
+            self.fill_odds(view)
+
+    @work(thread=True, exclusive=True, group="odds", exit_on_error=False)
+    def fill_odds(self, view: BoardView) -> None:
+        self.post_message(self.Loaded(self.data.odds_filled(view)))
 
     def _show_notes(self, view: BoardView) -> None:
         notes = list(view.notes)
@@ -192,7 +208,7 @@ class BoardScreen(ScenarioKeys, ChangeKeys, Screen[None], inherit_bindings=False
             notes.append(view.error)
         widget = self.query_one("#notes", Static)
         self.notes_text = "\n".join(notes)
-        widget.update(Text(self.notes_text))
+        update_if_changed(widget, Text(self.notes_text))
         widget.display = bool(notes)
 
     def _show_table(self) -> None:
@@ -208,7 +224,7 @@ class BoardScreen(ScenarioKeys, ChangeKeys, Screen[None], inherit_bindings=False
         title = f"Deals · {table.shown_count} of {total} · sorted by {sort_words(self.sort, self.sort_reverse)}"
         if self.needle:
             title += f" · filter: {plain(self.needle, 30)}"
-        late = sum(1 for d in view.forecast.deals if slipped(d, view.as_of.date())) if view.forecast else 0
+        late = slipped_count(view.forecast.deals, view.as_of.date()) if view.forecast else 0
         if late:
             title += f" · {late} slipped ({self.key_of('to-update')}: what to update)"
         table.border_title = Text(title)
@@ -336,7 +352,7 @@ class BoardScreen(ScenarioKeys, ChangeKeys, Screen[None], inherit_bindings=False
         """One line at the bottom: what just happened, or why a key did nothing."""
         self.status_text = message
         status = self.query_one("#status", Static)
-        status.update(Text(message))
+        update_if_changed(status, Text(message))
         status.set_class(error, "-error")
 
     def key_of(self, binding_id: str) -> str:

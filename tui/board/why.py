@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import msgspec
@@ -19,6 +19,11 @@ from tui.text import money, plain
 def slipped(deal: ForecastDeal, today: dt.date) -> bool:
     """docs/method.md: an open deal whose close date is before today has slipped (its date needs updating)."""
     return deal.stage_kind == "open" and deal.close_date is not None and deal.close_date < today
+
+
+def slipped_count(deals: Sequence[ForecastDeal], today: dt.date) -> int:
+    """How many of the deals slipped (slipped(), inlined: the board counts 10k deals on every repaint)."""
+    return sum(1 for d in deals if d.close_date is not None and d.close_date < today and d.stage_kind == "open")
 
 
 def settled(deal: ForecastDeal) -> bool:

@@ -1,0 +1,52 @@
+"""Store.resume's deals (looked up by the deal index, folded in Python) equal the reader's full fold, every one."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from ledger import read_ledger
+from queries import Store
+from tests.conftest import line, opened
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from gen_big_ledger import generate  # noqa: E402
+
+
+@pytest.mark.parametrize("source", ["sample", "generated"])
+def test_every_deal_resumes_as_the_full_fold_left_it(tmp_path, source):
+    path = tmp_path / "ledger.jsonl"
+    if source == "sample":
+        shutil.copyfile(ROOT / "sample_events.jsonl", path)
+    else:
+        generate(path, 6000, open_deals=300, seed=3)  # wins, losses, parked deals, splits of won deals
+    full = read_ledger(path, keep_events=False).state
+    assert any(d.split_line for d in full.deals.values()) and any(d.won_at for d in full.deals.values())
+    with Store.open(path, cache=False) as store:
+        resumed = store.resume(set(), set(full.deals) | {"D-NONE"})
+    assert resumed is not None
+    assert resumed.state.deals == full.deals
+
+
+def test_a_move_between_won_stages_keeps_the_first_won_moment(write_ledger):
+    path = write_ledger(
+        line("stage_defined", "01A", "2026-11-01T09:00:00+07:00", stage="signed", rate=1, lead_days=0,
+             position=9, kind="won"),
+        opened("01B", "D-1", "2026-11-01T10:00:00+07:00"),
+        line("stage_changed", "01C", "2026-11-02T10:00:00+07:00", deal="D-1", stage="won"),
+        line("stage_changed", "01D", "2026-11-03T10:00:00+07:00", deal="D-1", stage="signed"),
+        opened("01E", "D-2", "2026-11-03T11:00:00+07:00"),
+        line("stage_changed", "01F", "2026-11-04T10:00:00+07:00", deal="D-2", stage="won"),
+        line("stage_changed", "01G", "2026-11-05T10:00:00+07:00", deal="D-2", stage="quote"),
+    )
+    read = read_ledger(path, keep_events=False)
+    assert not read.problems, read.problems
+    full = read.state
+    assert full.deals["D-1"].won_at.day == 2 and full.deals["D-2"].won_at is None
+    with Store.open(path, cache=False) as store:
+        assert store.resume(set(), {"D-1", "D-2"}).state.deals == full.deals
