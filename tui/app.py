@@ -16,7 +16,8 @@ from textual.dom import DOMNode
 from ledger.writer import now as system_now
 from ledger.home import place
 from tui.board.commands import BoardCommands
-from tui.board.data import BoardData, Clock
+from tui.board.data import BoardData
+from tui.board.view import Clock
 from tui.board.help import HelpScreen
 from tui.board.keys import APP_KEYS, binding, keymap_path, load_keymap
 from tui.board.screen import BoardScreen

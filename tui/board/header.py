@@ -11,7 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import ProgressBar, Static
 
 from queries.categories import ForecastCategories
-from tui.board.data import BoardView
+from tui.board.view import BoardView
 from tui.board.updates import update_if_changed
 from tui.odds_text import odds_line
 from tui.text import money, orders, percent, plain

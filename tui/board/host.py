@@ -14,7 +14,8 @@ from textual.screen import Screen
 
 from ledger import Event
 from tui.board.actions import Change
-from tui.board.data import Applied, BoardData, BoardView
+from tui.board.data import BoardData
+from tui.board.view import Applied, BoardView
 from tui.board.deals_table import DealsTable
 
 Build = Callable[[], "Change | list[Change]"]

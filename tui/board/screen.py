@@ -21,7 +21,8 @@ from textual.worker import Worker, WorkerState
 from ledger.problems import is_url
 from queries.moments import period_bounds, resize_period, shift_period
 from tui.board.changes import ChangeKeys
-from tui.board.data import Applied, BoardData, BoardView, FileSignature, WriteResult
+from tui.board.data import BoardData
+from tui.board.view import Applied, BoardView, FileSignature, WriteResult
 from tui.board.deals_table import DealsTable
 from tui.board.header import BoardHeader
 from tui.board.keys import APP_KEYS, BOARD_KEYS, MOVES, binding, display_keys

@@ -15,7 +15,7 @@ from ledger.home import place
 from ledger.events import Event
 from queries.model import Changes, Forecast, Replay
 from queries.moments import end_of_day, month_of
-from tui.board.data import BoardView, FileSignature
+from tui.board.view import BoardView, FileSignature
 from tui.describe import describe
 
 

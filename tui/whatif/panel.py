@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
-from tui.board.data import BoardView
+from tui.board.view import BoardView
 from tui.whatif.tables import changed_table, figures_across, figures_table
 
 KEY_WORDS = (("whatif-big", "big deals → should-have"), ("whatif-save", "save"),
