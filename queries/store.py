@@ -8,7 +8,7 @@ import datetime as dt
 import os
 from decimal import Decimal
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -245,37 +245,51 @@ class Store:
                 digest.update(memoryview(fresh)[ends[0] - cov.covered: read.end_offset - cov.covered])
             ends[:] = read.end_offset, read.next_line
             problems.extend(read.problems)
-        # One transaction: the rows, the snapshot and the coverage they reach are stored together, so
-        # that a load cut short leaves the cache as it was (never claiming lines it does not hold).
-        with pieces.capped_memory(cur, self.cache_path, len(fresh), len(fresh) > LOAD_PIECE_BYTES):
+
+        def covered() -> cache.Coverage:
+            nonlocal state, fresh
+            state, fresh = LedgerState(), b""  # the fold and the text (400 MB at 1M events) go before DuckDB's fold
+            return cache.Coverage(
+                covered=ends[0], next_line=ends[1],
+                prefix_hash=digest.hexdigest() if digest is not None else cov.prefix_hash,
+                tail_sha256=cache.tail_digest(f, ends[0]),
+                identity=cache.identity(stat) if read_all else [],
+                problems=cov.problems + [p for p in problems if p.line < ends[1]],
+            )
+        reads = read_pieces(self.path, fresh, start_offset=cov.covered, start_line=cov.next_line, state=state,
+                            piece_bytes=LOAD_PIECE_BYTES)
+        added = self._load_in_one(cur, reads, state, seen, len(fresh), len(fresh) > LOAD_PIECE_BYTES, covered)
+        self._tail_problems = [p for p in problems if p.line >= ends[1]]
+        self._last = self._last_row(cur)
+        return added
+
+    def _load_in_one(self, cur: duckdb.DuckDBPyConnection, reads: Iterator[LedgerRead], state: LedgerState,
+                     seen: Callable[[LedgerRead], None], text_bytes: int, large: bool,
+                     covered: Callable[[], cache.Coverage]) -> int:
+        """A refresh's pieces into the cache in one transaction (the file's and the table's): the events added.
+
+        The rows (pieces.insert_pieces), the snapshot and the coverage `covered()` gives are committed
+        together or not at all, so that a load cut short leaves the cache as it was, never claiming lines it
+        does not hold. `covered` runs inside the transaction once every piece is in (it may write meta of its
+        own), before the snapshot's fold: the caller lets its fold and text go there.
+        """
+        with pieces.capped_memory(cur, self.cache_path, text_bytes, large):
             cur.begin()
             try:
-                added = pieces.insert_pieces(
-                    cur, read_pieces(self.path, fresh, start_offset=cov.covered, start_line=cov.next_line,
-                                     state=state, piece_bytes=LOAD_PIECE_BYTES),
-                    state, self._day_tz, seen)
-                end, end_line, tz = *ends, state.tz
-                state, fresh = LedgerState(), b""  # the fold and the text (400 MB at 1M events) go before DuckDB's fold
+                added = pieces.insert_pieces(cur, reads, state, self._day_tz, seen)
+                tz = state.tz
+                del state, reads
+                new = covered()
                 if added:
                     loading.update_snapshot(cur)
-                new = cache.Coverage(
-                    covered=end, next_line=end_line,
-                    prefix_hash=digest.hexdigest() if digest is not None else cov.prefix_hash,
-                    tail_sha256=cache.tail_digest(f, end),
-                    identity=cache.identity(stat) if read_all else [],
-                    problems=cov.problems + [p for p in problems if p.line < end_line],
-                )
                 cache.write_meta(cur, self._engine, new)
                 cur.commit()
             except BaseException:
                 cur.rollback()
                 raise
-            self._coverage = new
-            self._day_tz = tz
+            self._coverage, self._day_tz = new, tz
             if added > 50_000 and self.cache_path is not None:
                 cur.execute("CHECKPOINT")  # so that the next open does not replay a large write-ahead log
-        self._tail_problems = [p for p in problems if p.line >= end_line]
-        self._last = self._last_row(cur)
         return added
 
     def _unchanged(self, cur: duckdb.DuckDBPyConnection) -> int:

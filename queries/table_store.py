@@ -25,7 +25,7 @@ from ledger.home_table import TableHome, TableName, fold_piece
 from ledger.postgres import Offline, Piece, Where, parse_url
 from ledger.reader import LedgerRead
 from ledger.writer import Resumed
-from queries import cache, loading, pieces
+from queries import cache, loading
 from queries.ahead import ahead
 from queries.store import Store
 
@@ -185,29 +185,19 @@ class TableStore(Store):
             if recent is not None:
                 recent = recent + read.events if len(recent) + len(read.events) <= RECENT_EVENTS else None
 
-        with pieces.capped_memory(cur, self.cache_path, text_bytes, large):
-            cur.begin()
-            try:
-                added = pieces.insert_pieces(cur, reads(), state, self._day_tz, seen)
-                tz, wide = state.tz, ledger_wide(state)
-                state = LedgerState()  # the fold goes before DuckDB's fold of the snapshot
-                if added:
-                    loading.update_snapshot(cur)
-                new = cache.Coverage(covered=ends[0], next_line=ends[1], problems=cov.problems + problems)
-                cache.write_meta(cur, self._engine, new)
-                cur.execute("INSERT OR REPLACE INTO cache_meta VALUES (?, ?)", [TABLE_KEY, f"{ends[0]} {ends[2]}"])
-                cur.commit()
-            except BaseException:
-                cur.rollback()
-                raise
-            self._coverage = new
-            self._day_tz = tz
-            if added > 50_000 and self.cache_path is not None:
-                cur.execute("CHECKPOINT")  # so that the next open does not replay a large write-ahead log
+        wide = LedgerState()
+
+        def covered() -> cache.Coverage:
+            nonlocal state, wide
+            wide, state = ledger_wide(state), LedgerState()  # the fold goes before DuckDB's fold of the snapshot
+            cur.execute("INSERT OR REPLACE INTO cache_meta VALUES (?, ?)", [TABLE_KEY, f"{ends[0]} {ends[2]}"])
+            return cache.Coverage(covered=ends[0], next_line=ends[1], problems=cov.problems + problems)
+
+        added = self._load_in_one(cur, reads(), state, seen, text_bytes, large, covered)
         self._last = self._last_row(cur)
         # the fold's ledger-wide parts are resume_base's answer for the rows now loaded: kept, not queried again
-        self._base = ((new.covered, new.next_line), wide)
-        self.recent = (cov.covered, new.covered, recent) if recent is not None else None
+        self._base = ((self._coverage.covered, self._coverage.next_line), wide)
+        self.recent = (cov.covered, self._coverage.covered, recent) if recent is not None else None
         return added
 
     def resume(self, ids: set[str], deals: set[str]) -> Resumed | None:
