@@ -8,6 +8,7 @@ read by the file reader's code too (reader.read_bytes), so a table and a file ac
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from itertools import islice
@@ -111,33 +112,31 @@ class TableHome:
                 pass
         self._conn = None
 
-    def rows_after(self, seq: int) -> list[postgres.Row]:
-        """Every (seq, line) past `seq`, in order; Offline when the connection is lost (made again next time)."""
+    @contextlib.contextmanager
+    def _serving(self) -> Iterator[None]:
+        """The home held for one read; a connection lost in it is dropped (made again next time)."""
         with self._lock:
             try:
-                return list(postgres.read_from(self.connection(), self.where.table, seq))
+                yield
             except Offline:
                 self._drop()
                 raise
 
+    def rows_after(self, seq: int) -> list[postgres.Row]:
+        """Every (seq, line) past `seq`, in order; Offline when the connection is lost (made again next time)."""
+        with self._serving():
+            return list(postgres.read_from(self.connection(), self.where.table, seq))
+
     def iter_rows_after(self, seq: int, batch: int = postgres.READ_BATCH) -> Iterator[postgres.Row]:
         """Every (seq, line) past `seq`, fetched `batch` at a time (the query cache's load of a large table)."""
-        with self._lock:
-            try:
-                yield from postgres.read_from(self.connection(), self.where.table, seq, batch)
-            except Offline:
-                self._drop()
-                raise
+        with self._serving():
+            yield from postgres.read_from(self.connection(), self.where.table, seq, batch)
 
     def iter_pieces_after(self, seq: int, rows: int) -> Iterator[postgres.Piece]:
         """The rows past `seq` in pieces of `rows` rows, as postgres.read_pieces (the query cache's load). The
         home is held until the iterator ends or is closed."""
-        with self._lock:
-            try:
-                yield from postgres.read_pieces(self.connection(), self.where.table, seq, rows)
-            except Offline:
-                self._drop()
-                raise
+        with self._serving():
+            yield from postgres.read_pieces(self.connection(), self.where.table, seq, rows)
 
     def id_at(self, seq: int) -> str | None:
         """The id of the row at `seq` (None when there is none): proof that a cache's rows are this table's."""
