@@ -14,6 +14,7 @@ from typing import Protocol
 import xxhash
 
 from ledger.events import Event, encode_event
+from ledger.prefix import Proven, hash_into, last_line
 from ledger.problems import LedgerError, is_url
 from ledger.reader import LedgerRead, read_bytes, read_ledger, referenced, side_file
 from ledger.state import LedgerState
@@ -97,7 +98,7 @@ class LedgerWriter:
         self._seen_last_line = b""  # the bytes of the last line read: proof the prefix is unchanged
         self._seen_file = (0, 0)  # st_dev, st_ino of the file read: a replaced file is read again
         self._seed_hint: tuple[int, int, int] | None = None  # st_dev, st_ino, end of the source's last fold
-        self._proven: _Proven | None = None  # the last prefix hashed for a source: extended, not hashed again
+        self._proven: Proven | None = None  # the last prefix hashed for a source: extended, not hashed again
 
     def append(self, event: Event, *, expect_version: int | None = None, clock: Clock | None = None) -> Appended:
         """Append `event`, or raise LedgerError (Conflict for a stale version); nothing is written on refusal.
@@ -187,7 +188,7 @@ class LedgerWriter:
                 return seeded  # a partial fold: not kept, the next append seeds again
             more = read_ledger(self.path, keep_events=False)
         self._seen = more
-        self._seen_last_line = _last_line(fd, more.end_offset)
+        self._seen_last_line = last_line(fd, more.end_offset)
         stat = os.fstat(fd)
         self._seen_file = (stat.st_dev, stat.st_ino)
         return more
@@ -246,62 +247,19 @@ class LedgerWriter:
             return False
         proven = self._proven
         if (proven is not None and proven.file == resumed.file and proven.end <= end
-                and _last_line(fd, proven.end) == proven.last_line):
+                and last_line(fd, proven.end) == proven.last_line):
             digest, start = proven.digest.copy(), proven.end
         else:
             digest, start = xxhash.xxh3_128(), 0
-        _hash_into(digest, fd, start, end)
-        self._proven = _Proven(resumed.file, end, digest.copy(), _last_line(fd, end))
+        hash_into(digest, fd, start, end)
+        self._proven = Proven(resumed.file, end, digest.copy(), last_line(fd, end))
         return digest.hexdigest() == resumed.prefix_hash
 
     def _prefix_unchanged(self, fd: int, seen: LedgerRead) -> bool:
         stat = os.fstat(fd)
         if stat.st_size < seen.end_offset or (stat.st_dev, stat.st_ino) != self._seen_file:
             return False
-        return _last_line(fd, seen.end_offset) == self._seen_last_line
-
-
-@dataclass(frozen=True)
-class _Proven:
-    """A prefix of the file whose hash was checked: where it ends, the hash state there, its last line."""
-
-    file: tuple[int, int]
-    end: int
-    digest: xxhash.xxh3_128
-    last_line: bytes
-
-
-_BLOCK = 4 * 1024 * 1024
-
-
-def prefix_hash(fd: int, end: int) -> str:
-    """The xxh3-128 hex digest of the file's bytes 0 .. end: a non-cryptographic hash that runs near memory
-    speed, so that proving a million-line prefix costs a fraction of reading it (scripts/bench_hash.py)."""
-    digest = xxhash.xxh3_128()
-    _hash_into(digest, fd, 0, end)
-    return digest.hexdigest()
-
-
-def _hash_into(digest: xxhash.xxh3_128, fd: int, at: int, end: int) -> None:
-    while at < end:
-        block = os.pread(fd, min(_BLOCK, end - at), at)
-        if not block:
-            break
-        digest.update(block)
-        at += len(block)
-
-
-def _last_line(fd: int, end: int) -> bytes:
-    """The complete line ending at byte `end` (read backwards in small steps)."""
-    if end == 0:
-        return b""
-    start = max(0, end - 4096)
-    chunk = os.pread(fd, end - start, start)
-    cut = chunk.rfind(b"\n", 0, len(chunk) - 1)
-    if cut < 0 and start > 0:
-        chunk = os.pread(fd, end, 0)
-        cut = chunk.rfind(b"\n", 0, len(chunk) - 1)
-    return chunk[cut + 1:]
+        return last_line(fd, seen.end_offset) == self._seen_last_line
 
 
 _writers: dict[Path, LedgerWriter] = {}

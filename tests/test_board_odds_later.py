@@ -62,8 +62,8 @@ def test_a_painted_board_has_proven_the_prefix_for_its_first_append(ledger: Path
     from ledger import PriorityChanged, stamp
 
     hashed = []
-    real = ledger_writer._hash_into
-    monkeypatch.setattr(ledger_writer, "_hash_into", lambda d, fd, at, end: (hashed.append((at, end)), real(d, fd, at, end)))
+    real = ledger_writer.hash_into
+    monkeypatch.setattr(ledger_writer, "hash_into", lambda d, fd, at, end: (hashed.append((at, end)), real(d, fd, at, end)))
     monkeypatch.setattr(ledger_writer, "_writers", {})  # a process that has not appended yet
     data = BoardData(ledger, clock=lambda: NOW)
     try:

@@ -14,13 +14,13 @@ import pytest
 def hashed(monkeypatch):
     """(from, to) of each range of the ledger a writer hashes."""
     ranges = []
-    real = ledger.writer._hash_into
+    real = ledger.writer.hash_into
 
     def spy(digest, fd, at, end):
         ranges.append((at, end))
         real(digest, fd, at, end)
 
-    monkeypatch.setattr(ledger.writer, "_hash_into", spy)
+    monkeypatch.setattr(ledger.writer, "hash_into", spy)
     return ranges
 
 
