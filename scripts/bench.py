@@ -16,7 +16,6 @@ import datetime as dt
 import json
 import os
 import re
-import shutil
 import statistics
 import subprocess
 import sys
@@ -26,9 +25,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "scripts"), str(ROOT / "tests")]
 
-from bench_report import PEAKS, show, show_floors  # noqa: E402  (scripts/ is on the path from here)
+from bench_ledgers import drop_cache, ledger_for, scratch_copy  # noqa: E402  (scripts/ is on the path from here)
+from bench_report import PEAKS, show, show_floors  # noqa: E402
 
-DATA = ROOT / "bench-data"
 PYTHON = sys.executable
 DEALBOOK = [PYTHON, "-m", "tui.cli"]
 AS_OF = "2026-11-12"  # the generated ledgers end that day (gen_big_ledger.END)
@@ -37,45 +36,6 @@ CHANGES = ["--from", "2026-10-01", "--to", "2026-10-31"]
 APPENDS = 200
 PROGRESS = re.compile(r"Progress (\S+)")  # the board header's progress figure
 IMPORTS = "import tui.cli, tui.cli.reports, queries.store"  # what a report command imports before its work
-SEED = 7
-# -- the ledgers --------------------------------------------------------------------------------
-
-def ledger_for(size: str) -> Path:
-    """The generated ledger of that size, written once (a stamp file records how it was made)."""
-    from gen_big_ledger import generate, parse_size
-
-    DATA.mkdir(exist_ok=True)
-    path = DATA / f"{size}.jsonl"
-    stamp = path.with_suffix(".made")
-    recipe = f"n={parse_size(size)} seed={SEED} generator={_content_hash(ROOT / 'scripts/gen_big_ledger.py')}"
-    if not path.exists() or not stamp.exists() or stamp.read_text() != recipe:
-        print(f"generating {path.name} ...", file=sys.stderr)
-        generate(path, parse_size(size), seed=SEED)
-        stamp.write_text(recipe)
-    return path
-
-
-def _content_hash(path: Path) -> str:
-    """The generator's text, hashed: a checkout of the same script (another worktree, a fresh clone) reuses the ledger."""
-    import hashlib
-
-    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
-
-
-def scratch_copy(path: Path, name: str) -> Path:
-    """A copy to append to, so that the measured ledger (and its cache) stay as generated."""
-    copy = DATA / f"{path.stem}-{name}.jsonl"
-    shutil.copyfile(path, copy)
-    for old in DATA.glob(copy.name + ".*"):
-        old.unlink()
-    return copy
-
-
-def drop_cache(path: Path) -> None:
-    for old in DATA.glob(path.name + ".dealbook-cache*"):
-        old.unlink()
-
-
 # -- running children ------------------------------------------------------------------------------
 
 class _Popen(subprocess.Popen):

@@ -19,7 +19,7 @@ from pathlib import Path
 import xxhash
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench import ledger_for  # noqa: E402  (the same generated ledgers)
+from bench_ledgers import ledger_for  # noqa: E402  (the same generated ledgers)
 
 BLOCK = 4 * 1024 * 1024
 
