@@ -95,17 +95,18 @@ def read_bytes(
     result.keep_events, result.keep_text = keep_events, keep_text
     result.end_offset, result.next_line = start_offset, start_line
     complete_len = buf.rfind(b"\n") + 1
-    complete, tail = buf[:complete_len], buf[complete_len:]
+    tail = buf[complete_len:]
     if keep_events:
+        complete = buf[:complete_len]
         _read_complete_lines(result, complete, start_line)
         result.next_line = start_line + complete.count(b"\n")
     else:  # only the fold is kept: decode a piece at a time, so that a million structs never live at once
-        at, line = 0, start_line
+        at, line = 0, start_line  # pieces cut from `buf` itself: no copy of its complete lines (135 MB at 1M)
         while at < complete_len:
-            cut = complete.rfind(b"\n", at, at + FOLD_PIECE_BYTES) + 1 if at + FOLD_PIECE_BYTES < complete_len else 0
-            if cut <= at:  # the last piece, or a line longer than a piece
-                cut = complete.find(b"\n", at + FOLD_PIECE_BYTES - 1) + 1 or complete_len
-            piece = complete[at:cut]
+            cut = buf.rfind(b"\n", at, at + FOLD_PIECE_BYTES) + 1 if at + FOLD_PIECE_BYTES < complete_len else 0
+            if cut <= at:  # the last piece, or a line longer than a piece (no newline after complete_len)
+                cut = buf.find(b"\n", at + FOLD_PIECE_BYTES - 1) + 1 or complete_len
+            piece = buf[at:cut]
             _read_complete_lines(result, piece, line)
             line += piece.count(b"\n")
             at = cut
