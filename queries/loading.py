@@ -82,13 +82,18 @@ def insert_chunk(cur: duckdb.DuckDBPyConnection, table: str, params: dict[str, A
     """Append the chunk's rows to `table` (ledger_events, or a cursor's scenario table).
 
     The large lists go in through two plain statements first: inside the big one, DuckDB's optimizer
-    spends over a second on million-element constants.
+    spends over a second on million-element constants. The staging tables stay, replaced by the next
+    chunk's (unstage drops them): each statement is a wait for the GIL while Python reads the next piece.
     """
     sqlfiles.run(cur, "stage_chunk", **params)
     sqlfiles.run(cur, "stage_parts", **params)
     cur.execute(f"INSERT INTO {table} {sqlfiles.sql('load_rows')}", {"tz": params["tz"]})
-    cur.execute("DROP TABLE temp.chunk_json")
-    cur.execute("DROP TABLE temp.chunk_parts")
+
+
+def unstage(cur: duckdb.DuckDBPyConnection) -> None:
+    """Drop the staging tables insert_chunk left."""
+    cur.execute("DROP TABLE IF EXISTS temp.chunk_json")
+    cur.execute("DROP TABLE IF EXISTS temp.chunk_parts")
 
 
 def update_snapshot(cur: duckdb.DuckDBPyConnection) -> None:

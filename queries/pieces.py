@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import queue
+import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -31,6 +32,7 @@ class Serial:
 
 THREADED = True  # False: DuckDB's calls run in the reading thread (to compare, scripts/bench.py)
 LOAD_MEMORY = 200 * 2**20  # DuckDB's least memory limit while a large load goes into a cache file (capped_memory)
+FOLD_MEMORY = 3.3  # times the text's bytes: DuckDB's limit for the snapshot's fold at the end of a large load
 
 
 class Worker:
@@ -68,36 +70,76 @@ class Worker:
             raise self.error
 
 
+SWITCH_INTERVAL = 0.0005  # seconds the reading thread keeps the GIL once the worker asks for it (_quick_switches)
+_switches = threading.Lock()
+_switching = [0, 0.0]  # loads under way, the interval before the first
+
+
 @contextlib.contextmanager
-def worker() -> Iterator[Worker]:
-    """A Worker, joined on the way out (also when the reading side fails: nothing runs after)."""
-    work = Worker() if THREADED else Serial()
+def _quick_switches() -> Iterator[None]:
+    """Python's thread switch interval at SWITCH_INTERVAL while a worker runs, then as it was.
+
+    The worker takes the GIL at each statement's start and end, and the reading thread, which holds it
+    all the time, lets go only every switch interval (5 ms by default): at 1M events a first load's worker
+    waited about 20 ms per statement. At 0.5 ms the reading thread finished 0.4-0.6 s sooner (5.0 s instead
+    of 5.6 s; docs/performance.md). Counted, so that loads in two threads at once restore it once.
+    """
+    with _switches:
+        if _switching[0] == 0:
+            _switching[1] = sys.getswitchinterval()
+            sys.setswitchinterval(min(SWITCH_INTERVAL, _switching[1]))
+        _switching[0] += 1
     try:
-        yield work
-    except BaseException:
-        work.error = work.error or RuntimeError("the load was given up")  # what is still queued is skipped
-        with contextlib.suppress(BaseException):
-            work.close()
-        raise
-    work.close()
+        yield
+    finally:
+        with _switches:
+            _switching[0] -= 1
+            if _switching[0] == 0:
+                sys.setswitchinterval(_switching[1])
+
+
+@contextlib.contextmanager
+def worker() -> Iterator[Worker | Serial]:
+    """A Worker, joined on the way out (also when the reading side fails: nothing runs after)."""
+    if not THREADED:
+        yield Serial()
+        return
+    with _quick_switches():
+        work = Worker()
+        try:
+            yield work
+        except BaseException:
+            work.error = work.error or RuntimeError("the load was given up")  # what is still queued is skipped
+            with contextlib.suppress(BaseException):
+                work.close()
+            raise
+        work.close()
 
 
 @contextlib.contextmanager
 def capped_memory(cur: duckdb.DuckDBPyConnection, cache_file: Path | None, text_bytes: int,
-                  large: bool) -> Iterator[None]:
+                  large: bool) -> Iterator[Callable[[], None]]:
     """DuckDB's memory limited during a large load into a cache file, then as it was: LOAD_MEMORY, or
     twice the text loaded when more (the indexes must fit, and a larger ledger must not fail to load).
 
-    DuckDB then writes the transaction's rows to the file and spills the snapshot's fold sooner:
-    at 1M events (135 MB of text, so 270 MB) the load's peak went from 872 to 733-788 MiB, in the
-    same time. The directory it spills to (beside the cache) is removed once empty.
+    DuckDB then writes the transaction's rows to the file and spills sooner: at 1M events (135 MB of
+    text, so 270 MB) the load's peak went from 872 to 733-788 MiB, in the same time. Yields `freed`,
+    to call once Python has let go of the text and its fold (over three times the text's bytes): the
+    limit is then FOLD_MEMORY times the text, for the snapshot's fold, which at 270 MB spilled (at 1M:
+    1.15 s, 0.65 s at 450 MB, the peak unchanged). The directory DuckDB spills to (beside the cache)
+    is removed once empty.
     """
     if cache_file is None or not large:
-        yield
+        yield lambda: None
         return
-    cur.execute(f"SET memory_limit = '{max(LOAD_MEMORY, 2 * text_bytes) // 2**20}MB'")
+
+    def limit(factor: float) -> None:
+        mib = max(LOAD_MEMORY, int(factor * text_bytes)) // 2**20
+        cur.execute(f"SET memory_limit = '{mib}MiB'")  # not MB: 10**6 bytes
+
+    limit(2)
     try:
-        yield
+        yield lambda: limit(FOLD_MEMORY)
     finally:
         cur.execute("RESET memory_limit")
         with contextlib.suppress(OSError):  # not there, or not empty: DuckDB's own
@@ -132,6 +174,7 @@ def insert_pieces(cur: duckdb.DuckDBPyConnection, reads: Iterable[LedgerRead], s
                     del read  # the piece's structs go now; the worker holds only the chunk's text
                     work.submit(loading.insert_chunk, cur, "ledger_events", params)
                     del params
+            work.submit(loading.unstage, cur)
     finally:
         state.stage_before = None
     return added

@@ -273,13 +273,14 @@ class Store:
         does not hold. `covered` runs inside the transaction once every piece is in (it may write meta of its
         own), before the snapshot's fold: the caller lets its fold and text go there.
         """
-        with pieces.capped_memory(cur, self.cache_path, text_bytes, large):
+        with pieces.capped_memory(cur, self.cache_path, text_bytes, large) as freed:
             cur.begin()
             try:
                 added = pieces.insert_pieces(cur, reads, state, self._day_tz, seen)
                 tz = state.tz
                 del state, reads
                 new = covered()
+                freed()
                 if added:
                     loading.update_snapshot(cur)
                 cache.write_meta(cur, self._engine, new)

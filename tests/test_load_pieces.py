@@ -3,6 +3,7 @@ equal those of a load in one piece, and a load that fails leaves the cache claim
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import duckdb
@@ -98,9 +99,11 @@ def test_a_load_that_fails_midway_leaves_the_cache_as_it_was(tmp_path, monkeypat
         insert(*args)
 
     monkeypatch.setattr(loading, "insert_chunk", fails_on_the_fifth)
+    interval = sys.getswitchinterval()
     with pytest.raises(OSError, match="simulated"):
         Store.open(path)
     assert len(calls) == 5  # nothing ran after the failure
+    assert sys.getswitchinterval() == interval  # given back, failure or not
     con = duckdb.connect(str(cache_path_for(path)))
     try:
         assert con.execute("SELECT count(*) FROM ledger_events").fetchone() == (0,)
@@ -110,3 +113,41 @@ def test_a_load_that_fails_midway_leaves_the_cache_as_it_was(tmp_path, monkeypat
     monkeypatch.setattr(loading, "insert_chunk", insert)
     with Store.open(path) as store:
         assert rows(store) == expected
+
+
+def test_a_large_load_hands_the_gil_over_quickly_and_folds_with_more_memory_then_gives_both_back(
+        tmp_path, monkeypatch, ledger_text):
+    """While the worker runs, Python switches threads every SWITCH_INTERVAL; the snapshot's fold runs under
+    FOLD_MEMORY times the text once Python has let go of it (more than the pieces' limit); both are as
+    they were after."""
+    path = tmp_path / "l.jsonl"
+    path.write_bytes(ledger_text)
+    monkeypatch.setattr(queries.store, "LOAD_PIECE_BYTES", 20_000)
+    monkeypatch.setattr(queries.pieces, "FOLD_MEMORY", 2000.0)  # 2000 x the text: about 800 MB here
+    insert, fold = loading.insert_chunk, loading.update_snapshot
+    intervals, limits = [], {}
+
+    def spied_insert(cur, *args):
+        intervals.append(sys.getswitchinterval())
+        limits.setdefault("pieces", cur.execute("SELECT current_setting('memory_limit')").fetchone()[0])
+        insert(cur, *args)
+
+    def spied_fold(cur):
+        limits["fold"] = cur.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+        fold(cur)
+
+    monkeypatch.setattr(loading, "insert_chunk", spied_insert)
+    monkeypatch.setattr(loading, "update_snapshot", spied_fold)
+    interval = sys.getswitchinterval()
+    with Store.open(path) as store, store.cursor() as cur:
+        after = cur.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+    assert len(intervals) > 10 and set(intervals) == {queries.pieces.SWITCH_INTERVAL} != {interval}
+    assert sys.getswitchinterval() == interval
+
+    def mib(setting: str) -> float:
+        number, unit = setting.split()
+        return float(number) * {"KiB": 1 / 1024, "MiB": 1, "GiB": 1024}[unit]
+
+    assert mib(limits["pieces"]) == pytest.approx(queries.pieces.LOAD_MEMORY / 2**20, rel=0.01)
+    assert mib(limits["fold"]) == pytest.approx(2000 * len(ledger_text) / 2**20, rel=0.01)
+    assert mib(after) > mib(limits["fold"])  # reset: DuckDB's own default (80% of the RAM)
