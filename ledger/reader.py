@@ -96,21 +96,20 @@ def read_bytes(
     result.end_offset, result.next_line = start_offset, start_line
     complete_len = buf.rfind(b"\n") + 1
     tail = buf[complete_len:]
-    if keep_events:
-        complete = buf[:complete_len]
-        _read_complete_lines(result, complete, start_line)
-        result.next_line = start_line + complete.count(b"\n")
-    else:  # only the fold is kept: decode a piece at a time, so that a million structs never live at once
-        at, line = 0, start_line  # pieces cut from `buf` itself: no copy of its complete lines (135 MB at 1M)
-        while at < complete_len:
-            cut = buf.rfind(b"\n", at, at + FOLD_PIECE_BYTES) + 1 if at + FOLD_PIECE_BYTES < complete_len else 0
-            if cut <= at:  # the last piece, or a line longer than a piece (no newline after complete_len)
-                cut = buf.find(b"\n", at + FOLD_PIECE_BYTES - 1) + 1 or complete_len
-            piece = buf[at:cut]
-            _read_complete_lines(result, piece, line)
-            line += piece.count(b"\n")
-            at = cut
-        result.next_line = line
+    # Decoded, checked and folded a piece at a time, in the CPU's cache; without keep_events a million
+    # structs never live at once. The pieces are cut from `buf` itself: no copy of its complete lines.
+    at, line, as_written = 0, start_line, keep_text and keep_events  # the text goes with the events
+    while at < complete_len:
+        cut = buf.rfind(b"\n", at, at + FOLD_PIECE_BYTES) + 1 if at + FOLD_PIECE_BYTES < complete_len else 0
+        if cut <= at:  # the last piece, or a line longer than a piece (no newline after complete_len)
+            cut = buf.find(b"\n", at + FOLD_PIECE_BYTES - 1) + 1 or complete_len
+        piece = buf[at:cut]
+        as_written = _read_complete_lines(result, piece, line) and as_written
+        line += piece.count(b"\n")
+        at = cut
+    result.next_line = line
+    if as_written:  # every line accepted, as written
+        result.text = buf if complete_len == len(buf) else buf[:complete_len]
     result.end_offset = start_offset + complete_len
     if tail:
         result.cut_tail = tail
@@ -148,7 +147,8 @@ def read_pieces(
         del piece  # else it lives on while the next piece is read: two pieces' structs at once
 
 
-def _read_complete_lines(result: LedgerRead, complete: bytes, first_line: int) -> None:
+def _read_complete_lines(result: LedgerRead, complete: bytes, first_line: int) -> bool:
+    """Decode, check and fold a block of complete lines into `result`: whether every line was accepted as written."""
     events = _decode_as_written(complete)
     as_read = events is not None
     if events is not None:  # as this project writes: no key twice, nothing quoted or rounded, one fold
@@ -162,15 +162,13 @@ def _read_complete_lines(result: LedgerRead, complete: bytes, first_line: int) -
                 result.events.extend(events[i] for i in kept)
                 result.lines.extend(first_line + i for i in kept)
             else:
-                as_written = result.keep_text and not result.events and not result.problems and as_read
                 result.events.extend(events)
                 result.lines.extend(range(first_line, first_line + len(events)))
-                result.text = complete if as_written else b""
         if refused:
             raw_lines = complete.split(b"\n")  # split only once a line has to be quoted
             result.problems.extend(Problem(str(result.path), first_line + i, reason, quote(raw_lines[i]))
                                    for i, reason in sorted(refused.items()))
-        return
+        return as_read and not refused
     for number, raw in enumerate(complete.split(b"\n")[:-1], start=first_line):
         event_or_reason = _decode_one(raw) if not raw.startswith(_BOM) else _bom(number)
         if not isinstance(event_or_reason, str) and (key := jsonscan.key_given_twice(raw)) is not None:
@@ -179,6 +177,7 @@ def _read_complete_lines(result: LedgerRead, complete: bytes, first_line: int) -
             result.problems.append(Problem(str(result.path), number, event_or_reason, quote(raw)))
         else:
             _accept(result, event_or_reason, number, result.state.problem_with(event_or_reason), raw)
+    return False
 
 
 def _take_each(state: LedgerState, events: list[Event], first_line: int, twice: dict[int, str]) -> dict[int, str]:

@@ -11,6 +11,7 @@ import pytest
 import queries.store
 from ledger import SettingsChanged, read_ledger, stamp
 from ledger.events import encode_event
+from ledger import reader
 from ledger.reader import read_bytes
 from queries import Store, loading
 from scripts.gen_big_ledger import generate
@@ -41,6 +42,26 @@ def test_the_text_is_kept_only_when_every_line_is_accepted_as_written(tmp_path: 
     spaced = b"".join(lines[:50] + [lines[50].replace(b'","', b'", "', 1)] + lines[51:])  # accepted, not as written
     read = read_bytes(path, spaced, keep_text=True)
     assert read.ok and read.text == b""
+
+
+@pytest.mark.parametrize("at", [0, 500, -1])
+def test_the_text_of_a_read_in_many_pieces_is_kept_only_when_every_piece_is_as_written(
+        tmp_path: Path, ledger_text: bytes, monkeypatch: pytest.MonkeyPatch, at: int) -> None:
+    """read_bytes decodes and folds a piece of FOLD_PIECE_BYTES at a time: a line not as written, or
+    refused, in the first, a middle or the last piece drops the whole text; else the text is all of it."""
+    monkeypatch.setattr(reader, "FOLD_PIECE_BYTES", 3000)  # about 25 lines a piece
+    path = tmp_path / "l.jsonl"
+    whole = read_bytes(path, ledger_text, keep_text=True)
+    assert whole.ok and whole.text == ledger_text and len(whole.events) == ledger_text.count(b"\n")
+    lines = ledger_text.splitlines(keepends=True)
+    spaced = lines[:]
+    spaced[at] = spaced[at].replace(b'","', b'", "', 1)  # accepted, not as written
+    read = read_bytes(path, b"".join(spaced), keep_text=True)
+    assert read.ok and read.text == b"" and len(read.events) == len(lines)
+    place = max(1, at % len(lines))
+    twice = lines[:place] + [lines[place - 1]] + lines[place:]  # the line before again: a duplicate id, refused
+    read = read_bytes(path, b"".join(twice), keep_text=True)
+    assert [p.line for p in read.problems] == [place + 1] and read.text == b""
 
 
 def _rows(path: Path, monkeypatch: pytest.MonkeyPatch, as_written: bool, piece: int) -> tuple[list, list]:
