@@ -98,15 +98,11 @@ def read_bytes(
     tail = buf[complete_len:]
     # Decoded, checked and folded a piece at a time, in the CPU's cache; without keep_events a million
     # structs never live at once. The pieces are cut from `buf` itself: no copy of its complete lines.
-    at, line, as_written = 0, start_line, keep_text and keep_events  # the text goes with the events
-    while at < complete_len:
-        cut = buf.rfind(b"\n", at, at + FOLD_PIECE_BYTES) + 1 if at + FOLD_PIECE_BYTES < complete_len else 0
-        if cut <= at:  # the last piece, or a line longer than a piece (no newline after complete_len)
-            cut = buf.find(b"\n", at + FOLD_PIECE_BYTES - 1) + 1 or complete_len
+    line, as_written = start_line, keep_text and keep_events  # the text goes with the events
+    for at, cut in _cuts(buf, complete_len, FOLD_PIECE_BYTES):
         piece = buf[at:cut]
         as_written = _read_complete_lines(result, piece, line) and as_written
         line += piece.count(b"\n")
-        at = cut
     result.next_line = line
     if as_written:  # every line accepted, as written
         result.text = buf if complete_len == len(buf) else buf[:complete_len]
@@ -132,19 +128,26 @@ def read_pieces(
     The last piece holds the cut-off tail, if any. Each piece keeps its text when its lines are as
     written (LedgerRead.text).
     """
-    view = memoryview(buf)
-    at, line = 0, start_line
-    while True:
-        cut = buf.rfind(b"\n", at, at + piece_bytes) + 1 if at + piece_bytes < len(buf) else 0
-        if cut <= at:  # the rest fits, or one line is longer than a piece
-            yield read_bytes(path, bytes(view[at:]), start_offset=start_offset + at, start_line=line, state=state,
-                             keep_text=True)
-            return
+    view, line = memoryview(buf), start_line
+    for at, cut in list(_cuts(buf, len(buf), piece_bytes)) or [(0, 0)]:  # an empty buf: one empty piece
         piece = read_bytes(path, bytes(view[at:cut]), start_offset=start_offset + at, start_line=line, state=state,
                            keep_text=True)
-        at, line = cut, piece.next_line
+        line = piece.next_line
         yield piece
         del piece  # else it lives on while the next piece is read: two pieces' structs at once
+
+
+def _cuts(buf: bytes, end: int, size: int) -> Iterator[tuple[int, int]]:
+    """(start, end) of the pieces of buf[:end], each of about `size` bytes and ending at a line's end (a
+    line longer than `size` is a piece of its own); the last piece ends at `end`, newline or not."""
+    at = 0
+    while at < end:
+        if at + size >= end:
+            cut = end
+        elif (cut := buf.rfind(b"\n", at, at + size) + 1) <= at:  # no line ends in the next `size` bytes
+            cut = buf.find(b"\n", at + size - 1, end) + 1 or end
+        yield at, cut
+        at = cut
 
 
 def _read_complete_lines(result: LedgerRead, complete: bytes, first_line: int) -> bool:
