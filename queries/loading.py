@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import duckdb
@@ -56,14 +56,18 @@ def chunk_params(events: Sequence[Event], lines: Sequence[int], state: LedgerSta
     names: dict[str, str] = {}  # stage -> its code, chr(32 + its place in the names sent)
     codes = [" "] * count  # chr(32): prior stage not known
     if stage_before:  # the fold's notes since the last chunk: those of these lines are taken out
-        place = range(first, first + count) if gapless else {line: i for i, line in enumerate(lines)}
-        for line in [line for line in stage_before if line in place]:
-            stage = stage_before.pop(line)
-            codes[line - first if gapless else place[line]] = names.get(stage) or names.setdefault(
-                stage, chr(33 + len(names)))
-    for event, line in zip(events, lines):
-        if type(event) is not DealSplit:
-            continue
+        if gapless and min(stage_before) >= first and max(stage_before) < first + count:  # all of them, as a rule
+            for line, stage in stage_before.items():
+                codes[line - first] = names.get(stage) or names.setdefault(stage, chr(33 + len(names)))
+            stage_before.clear()
+        else:
+            place = range(first, first + count) if gapless else {line: i for i, line in enumerate(lines)}
+            for line in [line for line in stage_before if line in place]:
+                stage = stage_before.pop(line)
+                codes[line - first if gapless else place[line]] = names.get(stage) or names.setdefault(
+                    stage, chr(33 + len(names)))
+    for at in _places(events, DealSplit):  # list.index finds them in C: a loop over every event took 0.2 s at 1M
+        event, line = events[at], lines[at]
         parent = state.deals[event.deal]
         for sub, part in enumerate(event.parts, start=1):
             for field, value in zip(PART_FIELDS, (
@@ -76,6 +80,18 @@ def chunk_params(events: Sequence[Event], lines: Sequence[int], state: LedgerSta
     return {"lines": None if gapless else list(lines), "first_line": first, "count": count, "json": encoded,
             "stage_names": list(names), "prev_codes": "".join(codes), "tz": tz,
             **{f"part_{k}": v for k, v in parts.items()}}
+
+
+def _places(items: Sequence[object], kind: type) -> Iterator[int]:
+    """The places of the items of exactly this type, in order."""
+    types, at = list(map(type, items)), 0
+    while True:
+        try:
+            at = types.index(kind, at)
+        except ValueError:
+            return
+        yield at
+        at += 1
 
 
 def insert_chunk(cur: duckdb.DuckDBPyConnection, table: str, params: dict[str, Any]) -> None:
