@@ -207,9 +207,8 @@ def _decode_as_written(complete: bytes) -> list[Event] | None:
         events = _as_written.decode_lines(complete)
     except (msgspec.DecodeError, msgspec.ValidationError, RecursionError):
         return None
-    if len(events) != complete.count(b"\n") or not jsonscan.written_as_read(complete, events):
-        return None
-    return events
+    # the block re-encoded, byte for byte: so no blank line hid either (the decoder skips them), nor any count differs
+    return events if jsonscan.written_as_read(complete, events) else None
 
 
 def _decode_fast(complete: bytes) -> list[Event] | None:
