@@ -57,3 +57,23 @@ async def whatif(pilot) -> None:
 def test_layout(snap_compare, tmp_path: Path, size, run_before):
     app = app_for(sample_until(tmp_path), MOMENT)
     assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.asyncio
+async def test_the_header_wraps_its_odds_and_coverage_on_80_columns_rather_than_cutting_them(tmp_path: Path):
+    """Every figure the header says (the odds' p90, the big-deal threshold at the end of the coverage line) is on
+    an 80-column screen, each word whole; the header takes the rows it needs."""
+    from screen_text import joined, screen_lines
+
+    app = app_for(sample_until(tmp_path), MOMENT)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        header = app.screen.query_one("BoardHeader")
+        said = " ".join(header.text.split())
+        odds = said[said.index("odds "):said.index(")", said.index("odds ")) + 1]
+        coverage = said[said.index("Must-have coverage"):]
+        assert "p90" in odds and "big ★ from" in coverage  # the ends that were cut
+        shown = " ".join(joined(app).split())
+        assert odds in shown and coverage in shown
+        assert header.size.height > 4  # two of its lines wrapped
+        assert max(len(line.rstrip()) for line in screen_lines(app)) <= 80
