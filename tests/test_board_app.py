@@ -374,3 +374,21 @@ async def test_the_amount_form_says_what_the_amount_reads_as_before_saving(ledge
         await pilot.press("enter")
         await settle(pilot)
     assert (last(ledger).deal, last(ledger).amount) == ("D-1", 4500)
+
+
+async def test_what_one_types_after_n_is_the_new_deals_name(ledger: Path):
+    """The name field has the focus (the id, minted already, keeps its value), and a missing field is named."""
+    app = make_app(ledger)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await pilot.pause()
+        form = app.screen
+        await pilot.press(*"Globex", "enter")
+        await pilot.pause()
+        assert form.query_one("#name", Input).value == "Globex" and form.query_one("#deal", Input).value == "D-7"
+        form.query_one("#owner", Input).value = ""
+        await pilot.press("enter")
+        await pilot.pause()
+        assert form.error_text == "a deal needs an owner"
+        assert len(events(ledger)) == len(SMALL)  # nothing written

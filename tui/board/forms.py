@@ -145,7 +145,13 @@ class NextActionForm(Form[tuple[str, dt.date | None]]):
 
 
 class NewDealForm(Form[dict[str, Any]]):
-    """A new deal: id, name, account, owner, stage, amount, priority, close date."""
+    """A new deal: id, name, account, owner, stage, amount, priority, close date.
+
+    The name has the focus: the id is minted already and rarely changed, and what one types after `n` is
+    the deal's name (on the id, the first field, it replaced the id).
+    """
+
+    AUTO_FOCUS = "#name"
 
     def __init__(self, deal_id: str, owner: str, owners: Sequence[str], stages: Sequence[str]) -> None:
         super().__init__()
@@ -166,7 +172,8 @@ class NewDealForm(Form[dict[str, Any]]):
     def result(self) -> dict[str, Any]:
         name, owner = self.value_of("name").strip(), self.value_of("owner").strip()
         if not name or not owner:
-            raise parse.InputError("a deal needs a name and an owner")
+            missing = " and ".join(what for what, given in (("a name", name), ("an owner", owner)) if not given)
+            raise parse.InputError(f"a deal needs {missing}")
         account = self.value_of("account").strip() or None
         close = parse.optional_date(self.value_of("close_date"))
         fields = dict(deal=self.value_of("deal").strip(), name=name, owner=owner,
