@@ -199,3 +199,16 @@ def test_a_forecast_asked_without_odds_has_none(ledger):
         full = store.forecast("2026-10", "2026-10-12")
     assert bare.odds is None and bare.categories is None
     assert msgspec.structs.replace(full, odds=None, categories=None) == bare
+
+
+def test_a_checkpoint_says_high_or_low_by_how_much_never_a_signed_error():
+    from queries.model import Checkpoint
+    from tui.odds_text import checkpoint_line
+
+    def mark(error: str, share: float | None, verdict: str) -> Checkpoint:
+        return Checkpoint(day=21, date=dt.date(2026, 10, 21), error=Decimal(error), share=share, verdict=verdict)
+
+    assert checkpoint_line(mark("-8800", -0.072, "low"), "21 Oct", "won") == "day 21 (21 Oct): low by 8,800 (7% of won)"
+    assert checkpoint_line(mark("4100", 0.034, "high"), "21 Oct", "actual") == "day 21 (21 Oct): high by 4,100 (3% of actual)"
+    assert checkpoint_line(mark("500", None, "high"), "21 Oct", "won") == "day 21 (21 Oct): high by 500"
+    assert checkpoint_line(mark("0.004", 0.0, "exact"), "21 Oct", "won") == "day 21 (21 Oct): exact"

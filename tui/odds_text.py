@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from queries.categories import ForecastCategories
-from queries.model import ReplayDay
+from queries.model import Checkpoint, ReplayDay
 from queries.probability import TargetOdds
-from tui.text import money
+from tui.text import money, percent
 
 
 def chance_of(probability: float | None) -> str:
@@ -51,3 +51,12 @@ def categories_line(categories: ForecastCategories | None) -> str:
 def turned_line(when: ReplayDay, before: float, after: float) -> str:
     """ "odds turned most on Sun 18 Oct: 80% -> 0%" (the day the probability moved the most)."""
     return f"odds turned most on {when.date:%a %d %b}: {chance_of(before)} -> {chance_of(after)}"
+
+
+def checkpoint_line(mark: Checkpoint, date: str, of: str) -> str:
+    """ "day 21 (21 Oct): low by 8,800 (7% of won)": how far that day's forecast was from what was won in the end
+    (`of` names that), "exact" within half a cent."""
+    if mark.verdict == "exact":
+        return f"day {mark.day} ({date}): exact"
+    share = f" ({percent(abs(mark.share))} of {of})" if mark.share is not None else ""
+    return f"day {mark.day} ({date}): {mark.verdict} by {money(abs(mark.error))}{share}"

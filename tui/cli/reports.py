@@ -247,7 +247,7 @@ def run_replay(args: argparse.Namespace) -> int:
     _line(console, f"Replay {result.period} ({who}): actual {money(result.actual)}, "
                    f"target {money(result.target, none='none (no target set)')}")
     from queries.odds_of import odds_turned
-    from tui.odds_text import chance_of, turned_line
+    from tui.odds_text import chance_of, checkpoint_line, turned_line
 
     table = _table("date", "progress", "target", "needed", "chance", "odds", "p50", "error")  # --json: p10, p90
     for d in result.days:
@@ -259,8 +259,7 @@ def run_replay(args: argparse.Namespace) -> int:
     if turned:
         _line(console, turned_line(*turned))
     for mark in result.checkpoints:
-        share = f" ({percent(mark.share)} of actual)" if mark.share is not None else ""
-        _line(console, f"day {mark.day} ({day(mark.date)}): {mark.verdict}, off by {money(mark.error)}{share}")
+        _line(console, checkpoint_line(mark, day(mark.date), "actual"))
     seen = day(result.first_visible) if result.first_visible else "not visible by the last day replayed"
     _line(console, f"outcome first visible: {seen}")
     return outcome(store.problems)

@@ -22,7 +22,7 @@ from queries.moments import shift_period
 from tui.history.data import HistoryData
 from tui.history.keys import REPLAY_KEYS
 from queries.odds_of import odds_turned
-from tui.odds_text import chance_of, turned_line
+from tui.odds_text import chance_of, checkpoint_line, turned_line
 from tui.text import day, money, percent, plain
 
 COLUMNS = ("Date", "Progress", "Target", "Needed", "Chance", "Odds", "p50", "Error", "")
@@ -53,8 +53,7 @@ def summary(replay: Replay) -> Text:
     seen = day(replay.first_visible) if replay.first_visible else "not by the last day replayed"
     text.append(f"  ·  outcome first visible: {seen}\n")
     for mark in replay.checkpoints:
-        share = f" ({percent(mark.share)} of won)" if mark.share is not None else ""
-        text.append(f"day {mark.day} ({mark.date:%d %b}): {mark.verdict}, off by {money(mark.error)}{share}   ")
+        text.append(checkpoint_line(mark, f"{mark.date:%d %b}", "won") + "   ")
     turned = odds_turned(replay.days)
     if turned:
         text.append(f"\n{turned_line(*turned)}")
