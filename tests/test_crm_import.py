@@ -1,6 +1,7 @@
 """`dealbook import`: each CRM's export opens its deals; a re-import appends only what changed, and nothing half done."""
 
 import datetime as dt
+import re
 import shutil
 from decimal import Decimal
 from pathlib import Path
@@ -171,8 +172,24 @@ def test_bad_rows_append_nothing_and_are_each_reported_with_file_and_row(tmp_pat
     assert ledger.read_bytes() == before  # the good new row was not appended either
     assert f"{bad}:2: deal 18234567001: unknown stage 'Contract Signed' (known: the hubspot stages " in err
     assert "contract sent" in err and "negotiation" in err  # the CRM's stages and the ledger's
-    assert f"{bad}:4: date '2026-11-31' is not a day of the calendar" in err
-    assert "nothing was appended" in err and "--skip-bad" in err
+    assert re.search(rf"{re.escape(str(bad))}:4: deal \d+: date '2026-11-31' is not a day of the calendar", err)
+    assert "2 bad row(s) of" in err and "nothing was appended" in err and "--skip-bad" in err
+
+
+def test_every_problem_of_a_bad_row_is_said_on_a_line_of_its_own(tmp_path, capsys):
+    """One export fixes them all: a row with a bad date, stage and amount, and no owner, gets four lines, each
+    with the file and row; it counts as one bad row."""
+    ledger = tmp_path / "l.jsonl"
+    bad = tmp_path / "deals.csv"
+    bad.write_text("Record ID,Deal Name,Deal owner,Deal Stage,Amount,Close Date,Associated Company\n"
+                   "7,Acme,,Weird Stage,abc,2026-13-01,Acme\n"
+                   "8,Globex,Lan,Contract Sent,8000,2026-12-15,Globex\n")
+    assert main(["--ledger", str(ledger), "import", str(bad)]) == 1
+    err = capsys.readouterr().err
+    said = [line for line in err.splitlines() if line.startswith(f"{bad}:2: deal 7: ")]
+    assert [line.split(": ", 2)[2].split(" ")[0:2] for line in said] == [
+        ["no", "owner;"], ["date", "'2026-13-01'"], ["unknown", "stage"], ["amount", "'abc'"]]
+    assert "1 bad row(s) of 2" in err and not ledger.exists()
 
 
 def test_rows_are_counted_as_lines_of_the_file_across_quoted_line_breaks(tmp_path, capsys):
@@ -191,7 +208,7 @@ def test_skip_bad_appends_the_good_rows_and_lists_the_others(tmp_path, capsys):
     capsys.readouterr()
     assert main(["--ledger", str(ledger), "import", str(bad), "--skip-bad"]) == 0
     captured = capsys.readouterr()
-    assert f"{bad}:3: amount '8.900 €' is ambiguous: 8900 if '.' groups thousands, 8.900 if it is" in captured.err
+    assert f"{bad}:3: deal 102: amount '8.900 €' is ambiguous: 8900 if '.' groups thousands, 8.900 if it is" in captured.err
     assert sorted(deals(ledger)) == ["PD-101", "PD-103"]
     assert main(["--ledger", str(ledger), "import", str(bad), "--decimal-mark", ","]) == 0
     assert deals(ledger)["PD-102"].amount == 8900
@@ -218,7 +235,7 @@ def test_an_ambiguous_date_needs_the_order(tmp_path, capsys):
     ledger = tmp_path / "l.jsonl"
     assert main(["--ledger", str(ledger), "import", str(sheet), "--map", str(crm_map)]) == 1
     err = capsys.readouterr().err
-    assert f"{sheet}:2: date '03/04/2026' is ambiguous: 2026-03-04 (month/day) or 2026-04-03 (day/month)" in err
+    assert f"{sheet}:2: deal 1: date '03/04/2026' is ambiguous: 2026-03-04 (month/day) or 2026-04-03 (day/month)" in err
     assert ":3:" not in err  # 25/04 reads one way only
     assert main(["--ledger", str(ledger), "import", str(sheet), "--map", str(crm_map), "--date-order", "dmy"]) == 0
     assert deals(ledger)["1"].close_date == dt.date(2026, 4, 3)

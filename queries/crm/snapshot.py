@@ -5,12 +5,16 @@ from __future__ import annotations
 import csv
 import io
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import NoReturn, TypeVar
 
 from queries.crm import cells
 from queries.crm.maps import CrmMap, MapError, columns_of, detect
+
+T = TypeVar("T")
 
 PRIORITIES = ("must", "should", "could")
 
@@ -46,8 +50,12 @@ class Snapshot:
     path: Path
     crm: CrmMap
     records: list[DealRecord] = field(default_factory=list)
-    bad: list[BadRow] = field(default_factory=list)
+    bad: list[BadRow] = field(default_factory=list)  # a row with several problems: one each
     rows: int = 0
+
+    @property
+    def bad_rows(self) -> int:
+        return len({bad.row for bad in self.bad})
 
 
 def read_snapshot(path: Path, ledger_stages: list[str], crm: CrmMap | None = None,
@@ -99,6 +107,9 @@ def read_snapshot(path: Path, ledger_stages: list[str], crm: CrmMap | None = Non
             continue
         try:
             record = reading.record(start, cells_)
+        except RowProblems as err:
+            snapshot.bad.extend(BadRow(start, reason) for reason in err.reasons)
+            continue
         except cells.CellError as err:
             snapshot.bad.append(BadRow(start, str(err)))
             continue
@@ -115,6 +126,18 @@ def read_snapshot(path: Path, ledger_stages: list[str], crm: CrmMap | None = Non
         first_row[record.deal] = start
         snapshot.records.append(record)
     return snapshot
+
+
+class RowProblems(cells.CellError):
+    """Every problem of one row, each said on its own."""
+
+    def __init__(self, reasons: list[str]) -> None:
+        super().__init__("; ".join(reasons))
+        self.reasons = reasons
+
+
+def _missing(what: str) -> NoReturn:
+    raise cells.CellError(what)
 
 
 def as_text(cell: str) -> str:
@@ -134,29 +157,45 @@ class _RowReader:
         return as_text(cells_[i].strip()) if i is not None and i < len(cells_) else ""
 
     def record(self, row: int, cells_: list[str]) -> DealRecord:
+        """The row's deal; a row with problems raises RowProblems naming every one of them (a row fixed one
+        problem at a time would take an export per problem)."""
         crm_id = self.cell(cells_, "id")
         if not crm_id:
             raise cells.CellError("no record id: every deal needs its CRM id")
-        name = self.cell(cells_, "name")
-        if not name:
-            raise cells.CellError(f"deal {crm_id}: no name")
-        owner_cell = self.cell(cells_, "owner")
-        owner = self.crm.owners.get(owner_cell.casefold(), owner_cell) or self.crm.owner
-        if not owner:
-            raise cells.CellError(f"deal {crm_id}: no owner; fill it in, or set `owner` in the map")
-        priority = None
-        if "priority" in self.where:
-            priority = self.cell(cells_, "priority").casefold() or self.crm.priority
-            if priority not in PRIORITIES:
-                raise cells.CellError(f"deal {crm_id}: priority {priority!r} is not must, should or could")
-        close_date = cells.date(self.cell(cells_, "close_date"), self.order)
-        due = cells.date(self.cell(cells_, "due"), self.order)
+        problems: list[str] = []
+
+        def read(what: Callable[[], T]) -> T | None:
+            try:
+                return what()
+            except cells.CellError as err:
+                problems.append(str(err).removeprefix(f"deal {crm_id}: "))
+                return None
+
+        name = read(lambda: self.cell(cells_, "name") or _missing("no name"))
+        owner = read(lambda: self.owner(cells_))
+        priority = read(lambda: self.priority(cells_)) if "priority" in self.where else None
+        close_date = read(lambda: cells.date(self.cell(cells_, "close_date"), self.order))
+        due = read(lambda: cells.date(self.cell(cells_, "due"), self.order))
+        stage = read(lambda: self.stage(cells_, crm_id))
+        amount = read(lambda: cells.amount(self.cell(cells_, "amount"), self.mark))
+        if problems:
+            raise RowProblems([f"deal {crm_id}: {problem}" for problem in problems])
         return DealRecord(
-            row=row, crm_id=crm_id, deal=self.crm.prefix + crm_id, name=name, owner=owner,
-            stage=self.stage(cells_, crm_id), amount=cells.amount(self.cell(cells_, "amount"), self.mark),
-            priority=priority, close_date=close_date, account=self.cell(cells_, "account") or None,
+            row=row, crm_id=crm_id, deal=self.crm.prefix + crm_id, name=name, owner=owner, stage=stage,
+            amount=amount, priority=priority, close_date=close_date, account=self.cell(cells_, "account") or None,
             next_step=self.cell(cells_, "next_step") or None, due=due,
         )
+
+    def owner(self, cells_: list[str]) -> str:
+        owner_cell = self.cell(cells_, "owner")
+        return self.crm.owners.get(owner_cell.casefold(), owner_cell) or self.crm.owner or _missing(
+            "no owner; fill it in, or set `owner` in the map")
+
+    def priority(self, cells_: list[str]) -> str:
+        priority = self.cell(cells_, "priority").casefold() or self.crm.priority
+        if priority not in PRIORITIES:
+            raise cells.CellError(f"priority {priority!r} is not must, should or could")
+        return priority
 
     def stage(self, cells_: list[str], crm_id: str) -> str:
         if "status" in self.where:

@@ -52,11 +52,11 @@ def run_import(args: argparse.Namespace) -> int:
     for bad in snapshot.bad:
         print(f"{args.file}:{bad.row}: {plain(bad.reason)}", file=sys.stderr)
     if snapshot.bad and not args.skip_bad:
-        raise CommandError(f"{len(snapshot.bad)} bad row(s) of {snapshot.rows} in {args.file}; nothing was "
+        raise CommandError(f"{snapshot.bad_rows} bad row(s) of {snapshot.rows} in {args.file}; nothing was "
                            "appended. Fix them in the CRM and export again, or pass --skip-bad")
     plan = plan_import(snapshot, state, by=args.by)
     events = plan.events
-    skipped = f", {len(snapshot.bad)} bad row(s) skipped" if snapshot.bad else ""
+    skipped = f", {snapshot.bad_rows} bad row(s) skipped" if snapshot.bad else ""
     print(f"{args.file}: {snapshot.crm.name} export, {snapshot.rows} row(s): {plan.opened} to open, "
           f"{plan.changed} changed, {plan.unchanged} unchanged: {len(events)} event(s){skipped}")
     _notices(plan)
