@@ -310,3 +310,22 @@ def test_by_is_recorded_on_every_event(tmp_path):
     ledger = tmp_path / "l.jsonl"
     assert main(["--ledger", str(ledger), "--by", "hana", "import", str(EXAMPLES / "zoho.csv")]) == 0
     assert {e.by for e in read_ledger(ledger).events} == {"hana"}
+
+
+def test_deals_opened_without_a_priority_are_pointed_at_triage(tmp_path, capsys):
+    """Progress counts only must-haves: an export with no priority opens every deal at the map's default and
+    says what to do next; a file that gives priorities, or a re-import that opens nothing, says nothing of it."""
+    ledger = tmp_path / "l.jsonl"
+    assert main(["--ledger", str(ledger), "import", str(EXAMPLES / "hubspot.csv")]) == 0
+    out = capsys.readouterr().out
+    opened = len({e.deal for e in read_ledger(ledger).events})
+    assert f"{opened} deal(s) to open as should-have: the export has no priority" in out
+    assert "`dealbook priority DEAL must`" in out
+    assert main(["--ledger", str(ledger), "import", str(EXAMPLES / "hubspot.csv")]) == 0
+    assert "priority" not in capsys.readouterr().out
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text("Record ID,Deal Name,Deal owner,Deal Stage,Amount,Priority\n9,Initech,Lan,Contract Sent,800,must\n")
+    crm_map = tmp_path / "m.toml"
+    crm_map.write_text('base = "hubspot"\n[columns]\npriority = "Priority"\n')
+    assert main(["--ledger", str(tmp_path / "m.jsonl"), "import", str(sheet), "--map", str(crm_map)]) == 0
+    assert "no priority" not in capsys.readouterr().out

@@ -60,6 +60,8 @@ def run_import(args: argparse.Namespace) -> int:
     print(f"{args.file}: {snapshot.crm.name} export, {snapshot.rows} row(s): {plan.opened} to open, "
           f"{plan.changed} changed, {plan.unchanged} unchanged: {len(events)} event(s){skipped}")
     _notices(plan)
+    if plan.opened and all(record.priority is None for record in snapshot.records):
+        print(_priority_hint(plan.opened, snapshot.crm.priority))
     if args.dry_run:
         for event in events:
             print(f"would append: {plain(event.deal_id)}: {describe(event)}")
@@ -91,6 +93,12 @@ def run_import(args: argparse.Namespace) -> int:
 def _stamped_now(event: Event) -> Event:
     """The planned event stamped afresh: a long import never writes a time earlier than another writer's line."""
     return msgspec.structs.replace(event, id=new_id(), ts=now())
+
+
+def _priority_hint(opened: int, priority: str) -> str:
+    """What to do next when the export said no priority: progress counts only the must-haves."""
+    return (f"{opened} deal(s) to open as {priority}-have: the export has no priority, and progress counts only "
+            "must-haves. Mark those that must close this period: `dealbook priority DEAL must`, or + on the board")
 
 
 def _notices(plan) -> None:
