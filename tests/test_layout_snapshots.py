@@ -60,11 +60,11 @@ def test_layout(snap_compare, tmp_path: Path, size, run_before):
 
 
 @pytest.mark.asyncio
-@pytest.mark.parametrize("size", [(80, 24), (160, 45)], ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("size", [(80, 24), (124, 40), (160, 45)], ids=lambda s: f"{s[0]}x{s[1]}")
 async def test_the_header_never_cuts_a_figure_silently(tmp_path: Path, size):
-    """Beside the promotions (120 columns and more) the odds and the coverage wrap: every figure is on screen,
-    the big-deal threshold at the end included. Narrower, they keep one line each (the deals need the rows)
-    and end in an ellipsis where they are cut."""
+    """Beside the promotions (160 columns and more) the header's lines wrap: every figure is on screen, the
+    big-deal threshold at the end included. Narrower, the promotions go under the header, whose lines keep
+    the whole width, one line each (the deals need the rows), and end in an ellipsis where they are cut."""
     from screen_text import joined, screen_lines
 
     app = app_for(sample_until(tmp_path), MOMENT)
@@ -77,9 +77,10 @@ async def test_the_header_never_cuts_a_figure_silently(tmp_path: Path, size):
         assert "p90" in odds and "big ★ from" in coverage
         lines = screen_lines(app)
         assert max(len(line.rstrip()) for line in lines) <= size[0]
-        if size[0] >= 120:
+        if size[0] >= 124:
             shown = " ".join(joined(app).split())
-            assert odds in shown and coverage in shown
+            title, numbers = (" ".join(line.split()) for line in header.text.splitlines()[:2])
+            assert odds in shown and coverage in shown and title in shown and numbers in shown
         else:
             odds_line = next(line for line in lines if "odds " in line)
             coverage_line = next(line for line in lines if "Must-have coverage" in line)

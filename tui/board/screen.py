@@ -44,7 +44,9 @@ ODDS_SECONDS = 0.5  # a view painted without its odds (a simulation): they are c
 class BoardScreen(ScenarioKeys, ChangeKeys, Screen[None], inherit_bindings=False):
     """One period's board, for the team or one owner; every change goes through a worker (or to a what-if)."""
 
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (120, "-wide")]  # board.tcss
+    # below 160 columns the promotions go under the header (board.tcss): beside them, a header of fewer
+    # than about 90 columns wrapped its figures into a narrow column
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (160, "-wide")]
     BINDINGS: ClassVar[list[Binding]] = [
         binding(k)  # ? and q first: a narrow footer (80 columns) cuts its end, and these two must stay
         for k in (*(a for a in APP_KEYS if a.id in ("help", "quit")), *BOARD_KEYS,
