@@ -55,3 +55,28 @@ def test_forecast_orders_flag(tmp_path: Path, capsys):
     assert main(["--ledger", str(path), "forecast", "--period", "2026-11", "--as-of", "2026-11-10", "--orders"]) == 0
     out = " ".join(capsys.readouterr().out.split())
     assert "in orders of 2,500: target 16.0 orders won 0.0 orders progress 1.2 orders needed 14.8 orders" in out
+
+
+def test_the_gap_to_the_target_is_said_the_same_way_everywhere_never_negative():
+    from functools import partial
+
+    from tui.text import needed
+
+    assert needed(Decimal("12500")) == "12,500"
+    assert needed(Decimal("-6900")) == "0 (ahead by 6,900)"
+    assert needed(Decimal("0")) == "0" and needed(None) == "none" and needed(None, none="-") == "-"
+    assert needed(Decimal("-5000"), partial(orders, order_value=Decimal(2500))) == "0 (ahead by 2.0 orders)"
+
+
+def test_forecast_and_activity_say_ahead_rather_than_a_negative_need(tmp_path: Path, capsys):
+    """The board says "Needed 0 (ahead by 6,900)" once the target is passed; the commands say it alike."""
+    path = tmp_path / "l.jsonl"
+    path.write_text("".join(line + "\n" for line in SMALL))
+    target = ["target", "2026-11", "100", "--ts", "2026-11-05T09:00:00+07:00"]
+    assert main(["--ledger", str(path), *target]) == 0
+    assert main(["--ledger", str(path), "move", "D-1", "won", "--ts", "2026-11-06T09:00:00+07:00"]) == 0
+    capsys.readouterr()
+    for command in (["forecast", "--period", "2026-11", "--as-of", "2026-11-10"], ["activity", "--period", "2026-11"]):
+        assert main(["--ledger", str(path), *command]) == 0
+        out = capsys.readouterr().out
+        assert "needed 0 (ahead by " in out and "needed -" not in out, out

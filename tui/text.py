@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from rich.text import Text
@@ -52,6 +53,16 @@ def exact_money(amount: Decimal) -> str:
 
 CENT = Decimal("0.01")
 NO_TARGET = "no target"
+
+
+def needed(amount: Decimal | None, figure: Callable[[Decimal], str] = money, none: str = "none") -> str:
+    """The gap to the target as every view says it: 12,500; 0 (ahead by 6,900) once the target is passed, never
+    a negative gap; `none` without a target. `figure` writes an amount (money, or orders of the order value)."""
+    if amount is None:
+        return none
+    if amount > 0:
+        return figure(amount)
+    return f"0 (ahead by {figure(-amount)})" if amount < 0 else "0"
 
 
 def percent(share: float | None) -> str:

@@ -14,7 +14,7 @@ from queries.categories import ForecastCategories
 from tui.board.view import BoardView
 from tui.board.updates import update_if_changed
 from tui.odds_text import odds_line
-from tui.text import money, orders, percent, plain
+from tui.text import money, needed, orders, percent, plain
 
 
 def _figure(text: Text, label: str, value: str, style: str = "bold") -> None:
@@ -69,12 +69,7 @@ class BoardHeader(Vertical):
             _figure(numbers, "Target", figure(forecast.target, none="not set"))
             _figure(numbers, "Won", figure(forecast.won))
             _figure(numbers, "Progress", figure(forecast.progress))
-            if forecast.needed is None:
-                _figure(numbers, "Needed", "-")
-            elif forecast.needed > 0:
-                _figure(numbers, "Needed", figure(forecast.needed))
-            else:
-                _figure(numbers, "Needed", f"0 (ahead by {figure(-forecast.needed)})")
+            _figure(numbers, "Needed", needed(forecast.needed, figure, none="-"))
             chance.append("Chance ", style="dim")
             chance.append(f"{percent(forecast.chance) or '-'} ", style="bold")
             bar.update(progress=min(100.0, 100 * (forecast.chance or 0.0)))

@@ -14,7 +14,7 @@ from tui import parse
 from tui.cli.common import writes
 from tui.cli.reports import _console, _line, _print_json, _store, outcome
 from tui.describe import describe
-from tui.text import cell, money, percent
+from tui.text import cell, money, needed, percent
 
 DEFAULT_RETENTION = "0.7"  # queries.plan.DEFAULT_RETENTION (not imported here: `dealbook --help` loads no DuckDB)
 
@@ -180,7 +180,7 @@ def _show_activity(result, target, live) -> None:
     first, last = result.lookback
     _line(console, f"Activity {result.period} ({who}) as of {result.today}")
     _line(console, f"target {money(target) if target is not None else 'none'}  "
-                   f"needed {money(result.needed) if result.needed is not None else 'none'}")
+                   f"needed {needed(result.needed)}")
     size = ("the team's order value" if result.average_from_order_value else
             f"mean of {result.deals_won} deals won {first} to {last}")
     _line(console, f"average deal size {money(result.average_deal_size) or 'none'} ({size})")

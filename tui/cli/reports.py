@@ -13,7 +13,7 @@ import msgspec
 
 from tui import parse
 from tui.cli.common import CommandError, require_ledger, writes
-from tui.text import cell, day, money, orders, percent, plain
+from tui.text import cell, day, money, needed, orders, percent, plain
 
 TABLE_LIMIT = 40  # deals shown in a table by default; --json always has them all
 PROBLEMS_EXIT = 3  # the figures were computed, but the ledger has lines they could not use
@@ -204,13 +204,13 @@ def run_forecast(args: argparse.Namespace) -> int:
     else:
         _line(console, (
             f"target {money(result.target)}  won {money(result.won)}  progress {money(result.progress)}  "
-            f"needed {money(result.needed)}  chance {percent(result.chance)}  coverage {percent(result.coverage)}  "
+            f"needed {needed(result.needed)}  chance {percent(result.chance)}  coverage {percent(result.coverage)}  "
             + ("on track" if result.on_track else "not on track")
         ))
     if order_value:
         counted = partial(orders, order_value=order_value, none="none")
         _line(console, f"in orders of {money(order_value)}: target {counted(result.target)}  won {counted(result.won)}  "
-                       f"progress {counted(result.progress)}  needed {counted(result.needed)}")
+                       f"progress {counted(result.progress)}  needed {needed(result.needed, counted)}")
     _odds_lines(console, result)
     shown, hidden = _limited(result.deals, args.limit)
     table = _table("deal", "name", "owner", "stage", "priority", "amount", "est. value", "counts", "big")

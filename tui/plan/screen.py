@@ -18,7 +18,7 @@ from textual_plotext import PlotextPlot
 from tui.board.keys import binding
 from tui.plan.data import PlanOverview, plan_overview
 from tui.plan.keys import PLAN_KEYS
-from tui.text import money, percent, plain
+from tui.text import money, needed, percent, plain
 
 
 def activity_text(overview: PlanOverview, period: str) -> Text:
@@ -28,7 +28,7 @@ def activity_text(overview: PlanOverview, period: str) -> Text:
     none = "none"
     text = Text()
     text.append(f"{period}: target {money(overview.target) if overview.target is not None else none}  ·  "
-                f"needed {money(a.needed) if a.needed is not None else none}\n")
+                f"needed {needed(a.needed)}\n")
     text.append(f"average deal size {money(a.average_deal_size) or none}  ·  win rate {percent(a.win_rate) or none} "
                 f"({a.deals_won} won of {a.deals_won + a.deals_lost} closed, {first} to {last})\n")
     per_day = none if a.per_working_day is None else f"{a.per_working_day:.1f}"
