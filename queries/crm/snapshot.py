@@ -168,7 +168,7 @@ class _RowReader:
             try:
                 return what()
             except cells.CellError as err:
-                problems.append(str(err).removeprefix(f"deal {crm_id}: "))
+                problems.append(str(err))
                 return None
 
         name = read(lambda: self.cell(cells_, "name") or _missing("no name"))
@@ -176,7 +176,7 @@ class _RowReader:
         priority = read(lambda: self.priority(cells_)) if "priority" in self.where else None
         close_date = read(lambda: cells.date(self.cell(cells_, "close_date"), self.order))
         due = read(lambda: cells.date(self.cell(cells_, "due"), self.order))
-        stage = read(lambda: self.stage(cells_, crm_id))
+        stage = read(lambda: self.stage(cells_))
         amount = read(lambda: cells.amount(self.cell(cells_, "amount"), self.mark))
         if problems:
             raise RowProblems([f"deal {crm_id}: {problem}" for problem in problems])
@@ -197,33 +197,34 @@ class _RowReader:
             raise cells.CellError(f"priority {priority!r} is not must, should or could")
         return priority
 
-    def stage(self, cells_: list[str], crm_id: str) -> str:
+    def stage(self, cells_: list[str]) -> str:
+        """The ledger stage the row's status or stage maps to (record() names the deal in a problem)."""
         if "status" in self.where:
             status = self.cell(cells_, "status")
             by_status = self.crm.statuses.get(status.casefold())
             if by_status is None:
                 known = ", ".join(sorted(self.crm.statuses)) or "none"
-                raise cells.CellError(f"deal {crm_id}: unknown status {status!r} (known: {known})")
+                raise cells.CellError(f"unknown status {status!r} (known: {known})")
             if by_status:
-                return self.known(by_status, status, crm_id)
+                return self.known(by_status, status)
         raw = self.cell(cells_, "stage")
         if not raw:
-            raise cells.CellError(f"deal {crm_id}: no stage")
+            raise cells.CellError("no stage")
         mapped = self.crm.stages.get(raw.casefold())
         if mapped is not None:
-            return self.known(mapped, raw, crm_id)
+            return self.known(mapped, raw)
         if raw.casefold() in self.ledger_stages:
             return self.ledger_stages[raw.casefold()]
         crm_names = ", ".join(self.crm.stages) or "none"
         raise cells.CellError(
-            f"deal {crm_id}: unknown stage {raw!r} (known: the {self.crm.name} stages {crm_names}; the ledger's "
+            f"unknown stage {raw!r} (known: the {self.crm.name} stages {crm_names}; the ledger's "
             f"stages {', '.join(self.ledger_stages.values())}); add it to [stages] of a --map file"
         )
 
-    def known(self, stage: str, raw: str, crm_id: str) -> str:
+    def known(self, stage: str, raw: str) -> str:
         if stage.casefold() in self.ledger_stages:
             return self.ledger_stages[stage.casefold()]
         raise cells.CellError(
-            f"deal {crm_id}: {raw!r} maps to {stage!r}, which is not a stage of the ledger "
+            f"{raw!r} maps to {stage!r}, which is not a stage of the ledger "
             f"(known: {', '.join(self.ledger_stages.values())}); define it with `dealbook stage`"
         )
