@@ -249,14 +249,20 @@ async def test_next_action_with_due_date(ledger: Path):
         assert board(app).query_one(DealsTable).deals["D-1"].next_action == "call [b]Bob[/b]"
 
 
+async def new_deal_form(pilot):
+    """The board settled, then `n`: the new deal form, its id minted (D-7 on SMALL)."""
+    await settle(pilot)
+    await pilot.press("n")
+    await pilot.pause()
+    form = pilot.app.screen
+    assert form.query_one("#deal", Input).value == "D-7"
+    return form
+
+
 async def test_new_deal_form(ledger: Path):
     app = make_app(ledger)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("n")
-        await pilot.pause()
-        form = app.screen
-        assert form.query_one("#deal", Input).value == "D-7"
+        form = await new_deal_form(pilot)
         form.query_one("#name", Input).value = "Initech upgrade"
         form.query_one("#owner", Input).value = "lan"
         form.query_one("#amount", Input).value = "10k"
@@ -380,10 +386,7 @@ async def test_what_one_types_after_n_is_the_new_deals_name(ledger: Path):
     """The name field has the focus (the id, minted already, keeps its value), and a missing field is named."""
     app = make_app(ledger)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("n")
-        await pilot.pause()
-        form = app.screen
+        form = await new_deal_form(pilot)
         await pilot.press(*"Globex", "enter")
         await pilot.pause()
         assert form.query_one("#name", Input).value == "Globex" and form.query_one("#deal", Input).value == "D-7"
