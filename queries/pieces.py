@@ -32,6 +32,7 @@ class Serial:
 
 THREADED = True  # False: DuckDB's calls run in the reading thread (to compare, scripts/bench.py)
 LOAD_MEMORY = 200 * 2**20  # DuckDB's least memory limit while a large load goes into a cache file (capped_memory)
+PIECES_MEMORY = 2.5  # times the text's bytes: DuckDB's limit while the pieces go in (capped_memory)
 FOLD_MEMORY = 3.3  # times the text's bytes: DuckDB's limit for the snapshot's fold at the end of a large load
 
 
@@ -120,10 +121,13 @@ def worker() -> Iterator[Worker | Serial]:
 def capped_memory(cur: duckdb.DuckDBPyConnection, cache_file: Path | None, text_bytes: int,
                   large: bool) -> Iterator[Callable[[], None]]:
     """DuckDB's memory limited during a large load into a cache file, then as it was: LOAD_MEMORY, or
-    twice the text loaded when more (the indexes must fit, and a larger ledger must not fail to load).
+    PIECES_MEMORY times the text loaded when more (the indexes must fit, and a larger ledger must not fail
+    to load).
 
     DuckDB then writes the transaction's rows to the file and spills sooner: at 1M events (135 MB of
-    text, so 270 MB) the load's peak went from 872 to 733-788 MiB, in the same time. Yields `freed`,
+    text) the load's peak went from 872 to 733-788 MiB at twice the text; each write costs time, though,
+    and at 2.5 times the load took 0.16 s less for 15 MiB more (about 760 MiB; 3 times: 790 MiB, no limit:
+    960-990 MiB; docs/performance.md). Yields `freed`,
     to call once Python has let go of the text and its fold (over three times the text's bytes): the
     limit is then FOLD_MEMORY times the text, for the snapshot's fold, which at 270 MB spilled (at 1M:
     1.15 s, 0.65 s at 450 MB, the peak unchanged). The directory DuckDB spills to (beside the cache)
@@ -137,7 +141,7 @@ def capped_memory(cur: duckdb.DuckDBPyConnection, cache_file: Path | None, text_
         mib = max(LOAD_MEMORY, int(factor * text_bytes)) // 2**20
         cur.execute(f"SET memory_limit = '{mib}MiB'")  # not MB: 10**6 bytes
 
-    limit(2)
+    limit(PIECES_MEMORY)
     try:
         yield lambda: limit(FOLD_MEMORY)
     finally:
