@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import queue
 import sys
 import threading
@@ -71,32 +72,38 @@ class Worker:
             raise self.error
 
 
-SWITCH_INTERVAL = 0.0005  # seconds the reading thread keeps the GIL once the worker asks for it (_quick_switches)
-_switches = threading.Lock()
-_switching = [0, 0.0]  # loads under way, the interval before the first
+SWITCH_INTERVAL = 0.0005  # seconds the reading thread keeps the GIL once the worker asks for it (_loading)
+_loads = threading.Lock()
+_before: dict[str, Any] = {"loads": 0, "interval": 0.0, "collector": True}  # as it was before the first load
 
 
 @contextlib.contextmanager
-def _quick_switches() -> Iterator[None]:
-    """Python's thread switch interval at SWITCH_INTERVAL while a worker runs, then as it was.
+def _loading() -> Iterator[None]:
+    """While a load reads and stores its pieces, Python's thread switch interval at SWITCH_INTERVAL and its
+    cyclic garbage collector paused; then both as they were. Counted, so that loads in two threads at once
+    give them back once.
 
     The worker takes the GIL at each statement's start and end, and the reading thread, which holds it
     all the time, lets go only every switch interval (5 ms by default): at 1M events a first load's worker
     waited about 20 ms per statement. At 0.5 ms the reading thread finished 0.4-0.6 s sooner (5.0 s instead
-    of 5.6 s; docs/performance.md). Counted, so that loads in two threads at once restore it once.
+    of 5.6 s). The fold makes no cycles, but its growing deals set off collections that walk them again and
+    again: about 0.1 s of a first load at 1M, as in `check` (docs/performance.md).
     """
-    with _switches:
-        if _switching[0] == 0:
-            _switching[1] = sys.getswitchinterval()
-            sys.setswitchinterval(min(SWITCH_INTERVAL, _switching[1]))
-        _switching[0] += 1
+    with _loads:
+        if _before["loads"] == 0:
+            _before.update(interval=sys.getswitchinterval(), collector=gc.isenabled())
+            sys.setswitchinterval(min(SWITCH_INTERVAL, _before["interval"]))
+            gc.disable()
+        _before["loads"] += 1
     try:
         yield
     finally:
-        with _switches:
-            _switching[0] -= 1
-            if _switching[0] == 0:
-                sys.setswitchinterval(_switching[1])
+        with _loads:
+            _before["loads"] -= 1
+            if _before["loads"] == 0:
+                sys.setswitchinterval(_before["interval"])
+                if _before["collector"]:
+                    gc.enable()
 
 
 @contextlib.contextmanager
@@ -105,16 +112,15 @@ def worker() -> Iterator[Worker | Serial]:
     if not THREADED:
         yield Serial()
         return
-    with _quick_switches():
-        work = Worker()
-        try:
-            yield work
-        except BaseException:
-            work.error = work.error or RuntimeError("the load was given up")  # what is still queued is skipped
-            with contextlib.suppress(BaseException):
-                work.close()
-            raise
-        work.close()
+    work = Worker()
+    try:
+        yield work
+    except BaseException:
+        work.error = work.error or RuntimeError("the load was given up")  # what is still queued is skipped
+        with contextlib.suppress(BaseException):
+            work.close()
+        raise
+    work.close()
 
 
 @contextlib.contextmanager
@@ -165,7 +171,7 @@ def insert_pieces(cur: duckdb.DuckDBPyConnection, reads: Iterable[LedgerRead], s
     state.stage_before = {}  # the fold notes each stage_changed's prior stage, which its row keeps
     added = 0
     try:
-        with worker() as work:
+        with _loading(), worker() as work:
             for read in reads:
                 seen(read)
                 if state.tz != day_tz:  # a new time zone: every day stored so far is read again in it

@@ -3,6 +3,7 @@ equal those of a load in one piece, and a load that fails leaves the cache claim
 
 from __future__ import annotations
 
+import gc
 import sys
 from pathlib import Path
 
@@ -117,7 +118,8 @@ def test_a_load_that_fails_midway_leaves_the_cache_as_it_was(tmp_path, monkeypat
 
 def test_a_large_load_hands_the_gil_over_quickly_and_folds_with_more_memory_then_gives_both_back(
         tmp_path, monkeypatch, ledger_text):
-    """While the worker runs, Python switches threads every SWITCH_INTERVAL; the snapshot's fold runs under
+    """While the worker runs, Python switches threads every SWITCH_INTERVAL and its collector is paused;
+    the snapshot's fold runs under
     FOLD_MEMORY times the text once Python has let go of it (more than the pieces' limit); both are as
     they were after."""
     path = tmp_path / "l.jsonl"
@@ -125,10 +127,11 @@ def test_a_large_load_hands_the_gil_over_quickly_and_folds_with_more_memory_then
     monkeypatch.setattr(queries.store, "LOAD_PIECE_BYTES", 20_000)
     monkeypatch.setattr(queries.pieces, "FOLD_MEMORY", 2000.0)  # 2000 x the text: about 800 MB here
     insert, fold = loading.insert_chunk, loading.update_snapshot
-    intervals, limits = [], {}
+    intervals, limits, collecting = [], {}, []
 
     def spied_insert(cur, *args):
         intervals.append(sys.getswitchinterval())
+        collecting.append(gc.isenabled())
         limits.setdefault("pieces", cur.execute("SELECT current_setting('memory_limit')").fetchone()[0])
         insert(cur, *args)
 
@@ -143,6 +146,7 @@ def test_a_large_load_hands_the_gil_over_quickly_and_folds_with_more_memory_then
         after = cur.execute("SELECT current_setting('memory_limit')").fetchone()[0]
     assert len(intervals) > 10 and set(intervals) == {queries.pieces.SWITCH_INTERVAL} != {interval}
     assert sys.getswitchinterval() == interval
+    assert set(collecting) == {False} and gc.isenabled()
 
     def mib(setting: str) -> float:
         number, unit = setting.split()
