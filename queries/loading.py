@@ -21,8 +21,6 @@ def decode_stored(text: str) -> Event:
     """An event line as the cache keeps it (Decimals as JSON strings), back to the event."""
     return _stored.decode(text)  # type: ignore[no-any-return]
 
-PART_FIELDS = ("line", "sub", "deal", "parent", "name", "owner", "account", "stage", "amount", "priority",
-               "close_date", "won_us", "won_own_day")
 
 
 def chunk_params(events: Sequence[Event], lines: Sequence[int], state: LedgerState,
@@ -47,9 +45,7 @@ def chunk_params(events: Sequence[Event], lines: Sequence[int], state: LedgerSta
     stage from the rows already stored (load_rows.sql; a window over the chunk in SQL took 44% of a
     load's insert).
     """
-    # one string, split by DuckDB: cheaper than a million Python strings
-    encoded = (text or _encoder.encode_lines(events))[:-1].decode()
-    parts: dict[str, list[Any]] = {field: [] for field in PART_FIELDS}
+    parts: list[tuple] = []
     count = len(lines)
     first = lines[0] if count else 1
     gapless = count == 0 or lines[-1] - first + 1 == count  # the lines run on: sent as a range
@@ -69,17 +65,16 @@ def chunk_params(events: Sequence[Event], lines: Sequence[int], state: LedgerSta
     for at in _places(events, DealSplit):  # list.index finds them in C: a loop over every event took 0.2 s at 1M
         event, line = events[at], lines[at]
         parent = state.deals[event.deal]
-        for sub, part in enumerate(event.parts, start=1):
-            for field, value in zip(PART_FIELDS, (
-                line, sub, part.deal, event.deal, parent.name, parent.owner, parent.account, parent.stage,
-                part.amount, part.priority, part.close_date_from(parent.close_date),
-                epoch_us(parent.won_at) if parent.won_at is not None else None,
-                parent.won_at.date() if parent.won_at is not None else None,
-            )):
-                parts[field].append(value)
-    return {"lines": None if gapless else list(lines), "first_line": first, "count": count, "json": encoded,
-            "stage_names": list(names), "prev_codes": "".join(codes), "tz": tz,
-            **{f"part_{k}": v for k, v in parts.items()}}
+        won_us = epoch_us(parent.won_at) if parent.won_at is not None else None
+        won_own_day = parent.won_at.date() if parent.won_at is not None else None
+        parts.extend((line, sub, part.deal, event.deal, parent.name, parent.owner, parent.account, parent.stage,
+                      part.amount, part.priority, part.close_date_from(parent.close_date), won_us, won_own_day)
+                     for sub, part in enumerate(event.parts, start=1))
+    # Strings, not lists of Python objects: the worker turns each parameter into DuckDB's values holding the
+    # GIL, which the reading thread then waits for; the JSON is split and parsed while it does not
+    return {"lines": None if gapless else list(lines), "first_line": first, "count": count,
+            "json": (text or _encoder.encode_lines(events))[:-1].decode(), "stage_names": list(names),
+            "prev_codes": "".join(codes), "tz": tz, "parts": _encoder.encode_lines(parts).decode()}
 
 
 def _places(items: Sequence[object], kind: type) -> Iterator[int]:

@@ -1,10 +1,14 @@
 -- Stage a chunk's split parts in a temporary table of the cursor (read by load_rows.sql).
+-- $parts: one JSON array per part, per line (loading.chunk_params): its split's line, its place in the
+-- split, then the part's fields, the parent's at the split filled in by the reader's fold; every value is
+-- read as text and cast here (a Decimal comes as a string of its digits, a date as ISO text).
 CREATE OR REPLACE TEMP TABLE chunk_parts AS
 SELECT
-    unnest($part_line::BIGINT[]) AS line, unnest($part_sub::INTEGER[]) AS sub,
-    unnest($part_deal::VARCHAR[]) AS deal, unnest($part_parent::VARCHAR[]) AS parent,
-    unnest($part_name::VARCHAR[]) AS name, unnest($part_owner::VARCHAR[]) AS owner,
-    unnest($part_account::VARCHAR[]) AS account, unnest($part_stage::VARCHAR[]) AS stage,
-    unnest($part_amount::DECIMAL(18,4)[]) AS amount, unnest($part_priority::VARCHAR[]) AS priority,
-    unnest($part_close_date::DATE[]) AS close_date,
-    unnest($part_won_us::BIGINT[]) AS won_us, unnest($part_won_own_day::DATE[]) AS won_own_day
+    p[1]::BIGINT AS line, p[2]::INTEGER AS sub, p[3] AS deal, p[4] AS parent, p[5] AS name, p[6] AS owner,
+    p[7] AS account, p[8] AS stage, p[9]::DECIMAL(18,4) AS amount, p[10] AS priority, p[11]::DATE AS close_date,
+    p[12]::BIGINT AS won_us, p[13]::DATE AS won_own_day
+FROM (
+    SELECT json_transform(j, '["VARCHAR"]') AS p
+    FROM (SELECT unnest(string_split($parts::VARCHAR, chr(10))) AS j)
+    WHERE j <> ''
+)
