@@ -53,7 +53,9 @@ def stages_before(path: Path) -> dict[int, str]:
 
 
 @pytest.mark.parametrize("threaded", [True, False])
-def test_a_load_in_many_pieces_stores_the_rows_of_a_load_in_one(tmp_path, monkeypatch, ledger_text, threaded):
+@pytest.mark.parametrize("through_files", [True, False])
+def test_a_load_in_many_pieces_stores_the_rows_of_a_load_in_one(tmp_path, monkeypatch, ledger_text, threaded,
+                                                                through_files):
     path = tmp_path / "l.jsonl"
     path.write_bytes(ledger_text)
     with Store.open(path, cache=False) as whole:  # one piece
@@ -63,11 +65,43 @@ def test_a_load_in_many_pieces_stores_the_rows_of_a_load_in_one(tmp_path, monkey
     assert prior == stages_before(path)  # prev_stage, column 18, is the stage the reader's fold had
     monkeypatch.setattr(queries.store, "LOAD_PIECE_BYTES", 20_000)  # about 25 pieces, the zone set in one
     monkeypatch.setattr(queries.pieces, "THREADED", threaded)
+    if through_files:  # each chunk's JSON read by DuckDB from a file (the whole load's was a string)
+        monkeypatch.setattr(loading, "FILE_STAGED", 1)
     with Store.open(path) as store:
         assert rows(store) == expected
     with Store.open(path) as reopened:  # the coverage written with the rows is trusted: nothing reloaded
         assert rows(reopened) == expected
         assert reopened.refresh() == 0
+
+
+def test_a_chunk_read_from_a_file_is_the_chunk_sent_as_a_string_whatever_its_text(tmp_path, monkeypatch):
+    """Quotes, backslashes, commas, tabs and control characters (escaped), any script, a line longer than the
+    CSV reader's default limit: a chunk staged through a file stores the rows a chunk sent as a string does;
+    with no temporary file to be had, it goes as a string; the files are removed."""
+    from ledger import DealOpened, NoteAdded
+    odd = 'a "quoted", back\\slash\ttab \u0001 \n Ωμέγα 中文 🚀'
+    events = [stamp(DealOpened, deal="D-1", name=odd, owner="o,1", stage="lead", amount="12.3456",
+                    priority="must"),
+              stamp(NoteAdded, deal="D-1", text="x" * 3_000_000, due=None),
+              stamp(NoteAdded, deal="D-1", text=odd, due=None)]
+    path = tmp_path / "odd.jsonl"
+    path.write_bytes(b"".join(encode_event(e) for e in events))
+    with Store.open(path, cache=False) as whole:
+        expected = rows(whole)
+    written = []
+    real = loading._written
+    monkeypatch.setattr(loading, "_written", lambda text: written.append(real(text)) or written[-1])
+    monkeypatch.setattr(loading, "FILE_STAGED", 1)
+    with Store.open(path, cache=False) as store:
+        assert rows(store) == expected
+    assert written and all(p is not None and not Path(p).exists() for p in written)
+
+    def no_file(*args, **kwargs):
+        raise OSError("no room")
+
+    monkeypatch.setattr(loading.tempfile, "mkstemp", no_file)
+    with Store.open(path, cache=False) as store:
+        assert rows(store) == expected
 
 
 def test_a_refresh_finds_the_prior_stage_among_the_rows_stored(tmp_path, ledger_text):
