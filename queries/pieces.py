@@ -33,7 +33,7 @@ class Serial:
 
 THREADED = True  # False: DuckDB's calls run in the reading thread (to compare, scripts/bench.py)
 LOAD_MEMORY = 200 * 2**20  # DuckDB's least memory limit while a large load goes into a cache file (capped_memory)
-PIECES_MEMORY = 2.5  # times the text's bytes: DuckDB's limit while the pieces go in (capped_memory)
+PIECES_MEMORY = 3.0  # times the text's bytes: DuckDB's limit while the pieces go in (capped_memory)
 FOLD_MEMORY = 3.3  # times the text's bytes: DuckDB's limit for the snapshot's fold at the end of a large load
 
 
@@ -131,9 +131,9 @@ def capped_memory(cur: duckdb.DuckDBPyConnection, cache_file: Path | None, text_
     to load).
 
     DuckDB then writes the transaction's rows to the file and spills sooner: at 1M events (135 MB of
-    text) the load's peak went from 872 to 733-788 MiB at twice the text; each write costs time, though,
-    and at 2.5 times the load took 0.16 s less for 15 MiB more (about 760 MiB; 3 times: 790 MiB, no limit:
-    960-990 MiB; docs/performance.md). Yields `freed`,
+    text) the load's peak went from 872 to 733-788 MiB at twice the text; each write costs time, though:
+    at 2.5 times the load took 0.16 s less for 15 MiB more, at 3 times about 0.1 s less again (peak 745 MiB
+    once large chunks went through files; no limit: 960-990 MiB; docs/performance.md). Yields `freed`,
     to call once Python has let go of the text and its fold (over three times the text's bytes): the
     limit is then FOLD_MEMORY times the text, for the snapshot's fold, which at 270 MB spilled (at 1M:
     1.15 s, 0.65 s at 450 MB, the peak unchanged). The directory DuckDB spills to (beside the cache)

@@ -153,9 +153,8 @@ def test_a_load_that_fails_midway_leaves_the_cache_as_it_was(tmp_path, monkeypat
 def test_a_large_load_hands_the_gil_over_quickly_and_folds_with_more_memory_then_gives_both_back(
         tmp_path, monkeypatch, ledger_text):
     """While the worker runs, Python switches threads every SWITCH_INTERVAL and its collector is paused;
-    the snapshot's fold runs under
-    FOLD_MEMORY times the text once Python has let go of it (more than the pieces' limit); both are as
-    they were after."""
+    the snapshot's fold runs under FOLD_MEMORY times the text once Python has let go of it (more than the
+    pieces' limit); all are as they were after."""
     path = tmp_path / "l.jsonl"
     path.write_bytes(ledger_text)
     monkeypatch.setattr(queries.store, "LOAD_PIECE_BYTES", 20_000)
