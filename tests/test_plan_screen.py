@@ -66,3 +66,17 @@ def _cli(capsys, *argv: str) -> dict:
     capsys.readouterr()
     assert main(list(argv)) == 0
     return json.loads(capsys.readouterr().out)
+
+
+def test_the_activity_says_none_a_day_in_words_when_no_working_day_is_left(sample: Path):
+    from queries import Store
+    from tui.plan.data import plan_overview
+    from tui.plan.screen import activity_text
+
+    saturday = dt.datetime(2026, 10, 31, 20, 0, tzinfo=TZ)  # the month's last day, a Saturday
+    with Store.open(sample, cache=False) as store:
+        overview = plan_overview(store, "2026-10", None, saturday)
+    shown = activity_text(overview, "2026-10").plain
+    assert overview.activity.working_days_left == 0 and overview.activity.per_working_day is None
+    assert "0 working days left (weekends off)  ·  opportunities a day: none" in shown
+    assert "none opportunities" not in shown and "no working day left in 2026-10" in shown

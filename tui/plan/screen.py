@@ -31,11 +31,13 @@ def activity_text(overview: PlanOverview, period: str) -> Text:
                 f"needed {needed(a.needed)}\n")
     text.append(f"average deal size {money(a.average_deal_size) or none}  ·  win rate {percent(a.win_rate) or none} "
                 f"({a.deals_won} won of {a.deals_won + a.deals_lost} closed, {first} to {last})\n")
-    per_day = none if a.per_working_day is None else f"{a.per_working_day:.1f}"
     text.append(f"deals needed {none if a.deals_needed is None else a.deals_needed}  ·  opportunities needed "
                 f"{none if a.opportunities_needed is None else a.opportunities_needed}  ·  "
                 f"{a.working_days_left} working days left (weekends off)  ·  ")
-    text.append(f"{per_day} opportunities a day", style="bold")
+    if a.per_working_day is None:  # the notes below say why
+        text.append(f"opportunities a day: {none}", style="bold")
+    else:
+        text.append(f"{a.per_working_day:.1f} opportunities a day", style="bold")
     for why in a.missing:
         text.append(f"\nnote: {plain(why, 200)}", style="dim")
     if overview.key_results:
