@@ -9,14 +9,16 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 import queries.pieces
 import queries.store
 from ledger import SettingsChanged, read_ledger, stamp
 from ledger.events import encode_event
-from queries import Store, loading
+from queries import Store, loading, sqlfiles
 from queries.store import cache_path_for
 from scripts.gen_big_ledger import generate
+from tests.strategies import ledgers
 
 EVENTS = 3000
 
@@ -102,6 +104,42 @@ def test_a_chunk_read_from_a_file_is_the_chunk_sent_as_a_string_whatever_its_tex
     monkeypatch.setattr(loading.tempfile, "mkstemp", no_file)
     with Store.open(path, cache=False) as store:
         assert rows(store) == expected
+
+
+def snapshot_folded_again(store: Store) -> tuple[list[tuple], list[tuple]]:
+    """deal_snapshot as the load made it, and as snapshot_rows.sql (a refresh's fold) makes it from the rows."""
+    with store.cursor() as cur:
+        made = cur.execute("SELECT * FROM deal_snapshot ORDER BY deal").fetchall()
+        cur.begin()
+        cur.execute("DELETE FROM deal_snapshot")
+        folded = cur.execute(f"SELECT * FROM ({sqlfiles.sql('snapshot_rows')}) ORDER BY deal",
+                             {"use_snapshot": True, "t_us": 2**62}).fetchall()
+        cur.rollback()
+    return made, folded
+
+
+def test_the_snapshot_of_a_load_from_nothing_is_the_one_a_refresh_folds(tmp_path, ledger_text):
+    """A load from nothing folds every row at once (snapshot_first.sql); a refresh merges new rows into the
+    old snapshot (snapshot_rows.sql): the same rows, on splits, notes, won deals and a zone set half-way."""
+    path = tmp_path / "l.jsonl"
+    path.write_bytes(ledger_text)
+    with Store.open(path) as store:
+        made, folded = snapshot_folded_again(store)
+    assert len(made) > 200 and any(row[-1] for row in made) and made == folded  # split parents among them
+    sample = Path(__file__).resolve().parent.parent / "sample_events.jsonl"
+    with Store.open(sample, cache=False) as store:
+        made, folded = snapshot_folded_again(store)
+    assert made and made == folded
+
+
+@given(events=ledgers(max_events=40))
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_the_snapshot_of_a_load_from_nothing_is_the_one_a_refresh_folds_on_any_ledger(tmp_path, events):
+    path = tmp_path / "l.jsonl"
+    path.write_bytes(b"".join(encode_event(e) for e in events))
+    with Store.open(path, cache=False) as store:
+        made, folded = snapshot_folded_again(store)
+    assert made == folded
 
 
 def test_a_refresh_finds_the_prior_stage_among_the_rows_stored(tmp_path, ledger_text):

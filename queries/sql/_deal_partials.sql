@@ -9,15 +9,9 @@ snapshot_cut AS (  -- deal_snapshot folds every deal row up to this seq; -1: not
                 THEN max(last_seq) ELSE -1 END AS seq
     FROM deal_snapshot
 ),
-later_rows AS (  -- nullable fields ride in structs: a struct holding NULL still clears the field
+later_rows AS (
     SELECT
-        deal, bucket, seq, name, owner,
-        CASE WHEN type IN ('deal_opened', 'split_part') THEN {'v': account} END AS account,
-        stage, amount, priority,
-        CASE WHEN type IN ('deal_opened', 'close_date_changed', 'split_part') THEN {'v': close_date} END
-            AS close_date,
-        CASE WHEN type = 'note_added' THEN {'text': text, 'due': due} END AS note,
-        1 AS events, ts_us, utc_offset, day, type = 'deal_split' AS split
+        -- @include _deal_row
     FROM bucketed
     WHERE deal IS NOT NULL AND seq > (SELECT seq FROM snapshot_cut)
 ),
