@@ -106,6 +106,26 @@ def test_a_chunk_read_from_a_file_is_the_chunk_sent_as_a_string_whatever_its_tex
         assert rows(store) == expected
 
 
+def test_a_temporary_directory_whose_path_is_a_pattern_is_not_used(tmp_path, monkeypatch):
+    """DuckDB's readers take * ? [ in a path as a pattern (and read every file it matches): with such a
+    temporary directory the chunks go as strings."""
+    odd = tmp_path / "t*p?"
+    odd.mkdir()
+    path = tmp_path / "l.jsonl"
+    path.write_bytes(b"".join(encode_event(e) for e in read_ledger(
+        Path(__file__).resolve().parent.parent / "sample_events.jsonl").events))
+    with Store.open(path, cache=False) as whole:
+        expected = rows(whole)
+    monkeypatch.setattr(loading.tempfile, "tempdir", str(odd))
+    monkeypatch.setattr(loading, "FILE_STAGED", 1)
+    written = []
+    real = loading._written
+    monkeypatch.setattr(loading, "_written", lambda text: written.append(real(text)) or written[-1])
+    with Store.open(path, cache=False) as store:
+        assert rows(store) == expected
+    assert written and set(written) == {None}
+
+
 def snapshot_folded_again(store: Store) -> tuple[list[tuple], list[tuple]]:
     """deal_snapshot as the load made it, and as snapshot_rows.sql (a refresh's fold) makes it from the rows."""
     with store.cursor() as cur:
