@@ -26,15 +26,9 @@ folded AS (  -- the other deals with known rows (the snapshot folds every deal's
     UNION
     SELECT deal FROM deal_snapshot WHERE last_seq > (SELECT seq FROM known)
 ),
-deal_rows AS (  -- the folded deals' known rows; nullable fields ride in structs (NULL still clears)
+deal_rows AS (  -- the folded deals' known rows
     SELECT
-        deal, bucket, seq, name, owner,
-        CASE WHEN type IN ('deal_opened', 'split_part') THEN {'v': account} END AS account,
-        stage, amount, priority,
-        CASE WHEN type IN ('deal_opened', 'close_date_changed', 'split_part') THEN {'v': close_date} END
-            AS close_date,
-        CASE WHEN type = 'note_added' THEN {'text': text, 'due': due} END AS note,
-        1 AS events, ts_us, utc_offset, day, type = 'deal_split' AS split
+        -- @include _deal_row
     FROM bucketed
     WHERE deal IS NOT NULL AND deal IN (SELECT deal FROM folded)
 ),
