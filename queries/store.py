@@ -47,12 +47,14 @@ class Store(Answers):
     process holds that file, the Store works in memory (`cache_note` says so).
     """
 
-    def __init__(self, ledger: Path, cache_file: Path | None, full_check: bool = False) -> None:
+    def __init__(self, ledger: Path, cache_file: Path | None, full_check: bool = False,
+                 progress: Callable[[int, int], None] | None = None) -> None:
         self.path = ledger
         self.cache_path = cache_file
         self.full_check = full_check
         self._proven = False  # whether this Store has hashed the covered prefix since it was opened
         self.cache_note = ""
+        self.progress = progress  # see open()
         self._lock = threading.RLock()
         self._engine = engine_fingerprint()
         self._coverage = cache.Coverage()
@@ -65,17 +67,20 @@ class Store(Answers):
         self._con = self._connect()
 
     @classmethod
-    def open(cls, ledger: str | os.PathLike[str], *, cache: bool = True, full_check: bool = False) -> Store:
+    def open(cls, ledger: str | os.PathLike[str], *, cache: bool = True, full_check: bool = False,
+             progress: Callable[[int, int], None] | None = None) -> Store:
         """Open the ledger (a missing file is an empty ledger) and load what is new since the cache.
 
         A postgresql:// URL opens the table's Store (queries/table_store.py), cached on this laptop.
+        `progress` (a file's Store): called with (bytes read, bytes to read) after each piece this refresh
+        and later ones read, from the thread that refreshes; the first open of a large ledger reads many.
         """
         if is_url(ledger):
             from queries.table_store import TableStore
 
             return TableStore.open_table(str(ledger), cache=cache)
         path = Path(ledger)
-        store = cls(path, cache_path_for(path) if cache else None, full_check)
+        store = cls(path, cache_path_for(path) if cache else None, full_check, progress)
         try:
             return store._refreshed()
         except duckdb.Error as err:
@@ -85,12 +90,12 @@ class Store(Answers):
         # A cache cut short or corrupt is only a cache: made again, else the ledger is read into memory.
         with contextlib.suppress(OSError):
             store._remove_cache_files()
-        store = cls(path, store.cache_path, full_check)
+        store = cls(path, store.cache_path, full_check, progress)
         store.cache_note = store.cache_note or f"the cache {store.cache_path} could not be read ({failure}): rebuilt"
         try:
             return store._refreshed()
         except duckdb.Error as err:
-            store = cls(path, None, full_check)
+            store = cls(path, None, full_check, progress)
             store.cache_note = f"cannot use the cache {cache_path_for(path)} ({err}): working from memory"
             return store._refreshed()
 
@@ -244,6 +249,8 @@ class Store(Answers):
                 digest.update(memoryview(fresh)[ends[0] - cov.covered: read.end_offset - cov.covered])
             ends[:] = read.end_offset, read.next_line
             problems.extend(read.problems)
+            if self.progress is not None:
+                self.progress(read.end_offset - cov.covered, len(fresh))
 
         def covered() -> cache.Coverage:
             nonlocal state, fresh

@@ -199,7 +199,7 @@ async def test_an_empty_current_month_opens_the_latest_month_with_data(ledger: P
 async def test_an_engine_failure_is_said_not_crashed(ledger: Path, monkeypatch):
     from tui.board import data
 
-    def broken(path):
+    def broken(path, progress=None):
         raise RuntimeError("duckdb exploded")
 
     monkeypatch.setattr(data, "open_engine", broken)
@@ -227,3 +227,36 @@ async def test_a_worker_that_fails_is_reported_and_the_app_keeps_running(ledger:
         await settle(pilot)
         assert "failed" in board(app).status_text and "Permission denied" in board(app).status_text
         assert app.is_running and "Target 40,000" in header(app)  # the last good view stays
+
+
+async def test_a_large_load_says_how_far_it_has_read_then_clears(tmp_path: Path, monkeypatch):
+    """A load in many pieces (a large ledger's first open) says its share read on the status line, and
+    the line clears once the board is up; a load in one piece says only that it is loading."""
+    import shutil
+
+    import queries.store
+
+    path = tmp_path / "sample.jsonl"
+    shutil.copy(ROOT / "sample_events.jsonl", path)
+    said: list[str] = []
+    real = BoardScreen.say
+
+    def say(self, message: str, error: bool = False) -> None:
+        said.append(message)
+        real(self, message, error)
+
+    monkeypatch.setattr(BoardScreen, "say", say)
+    monkeypatch.setattr(queries.store, "LOAD_PIECE_BYTES", 40_000)  # the sample in about ten pieces
+    app = make_app(path, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        shares = [m for m in said if m.startswith("loading the ledger… ") and "% of " in m]
+        assert len(shares) >= 5 and "builds the ledger's cache" in shares[0]
+        numbers = [int(m.split("… ")[1].split("%")[0]) for m in shares]
+        assert numbers == sorted(numbers) and numbers[0] < 100 == numbers[-1]
+        assert board(app).status_text == ""
+    said.clear()
+    app = make_app(path, tmp_path)  # the cache is there now: nothing to read
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert not [m for m in said if "% of " in m] and board(app).status_text == ""

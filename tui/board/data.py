@@ -6,7 +6,7 @@ import contextlib
 import datetime as dt
 import itertools
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -58,6 +58,7 @@ class BoardData:
         self._last_ts: dt.datetime | None = None  # the latest ts seen in the ledger or appended here
         self._shown: BoardView | None = None  # the latest view of the ledger alone, to carry changes over
         self._shown_position: int | None = None  # a table's last seq that _shown was read at
+        self.progress: Callable[[int, int], None] | None = None  # told how far a file's load has read
 
     def close(self) -> None:
         """Let go of the engine (its DuckDB connection and the cache file's lock)."""
@@ -72,7 +73,7 @@ class BoardData:
 
     def _fresh_engine(self) -> Engine:
         if self._engine is None:
-            self._engine = open_engine(self.path)
+            self._engine = open_engine(self.path, self.progress)
             self._offline = getattr(self._engine, "offline", None)  # a table's server away: its cache, read-only
         else:
             try:

@@ -38,6 +38,7 @@ from tui.whatif.panel import ScenarioPanel
 POLL_SECONDS = 0.5
 TABLE_POLL_SECONDS = 0.1  # a table's signature is the watch thread's counters: no system call, and a change shows sooner
 CONFIRM_SECONDS = 1.0  # after the last of a run of keys, the engine's view replaces the carried one
+LOADING, READING = "loading the ledger…", "reading the lines appended…"  # the status line while a load reads
 ODDS_SECONDS = 0.5  # a view painted without its odds (a simulation): they are computed once keys pause this long
 
 
@@ -59,6 +60,15 @@ class BoardScreen(ScenarioKeys, ChangeKeys, Screen[None], inherit_bindings=False
         def __init__(self, view: BoardView) -> None:
             super().__init__()
             self.view = view
+
+    shares_said = False  # whether the load under way has said its share read (BoardScreen.reading)
+
+    class Reading(Message):
+        """How far a load of the ledger's lines has read (from the worker reading them)."""
+
+        def __init__(self, done: int, total: int) -> None:
+            super().__init__()
+            self.done, self.total = done, total
 
     class Written(Message):
         """The outcome of a write worker: what was appended or refused, and the view after it."""
@@ -106,7 +116,9 @@ class BoardScreen(ScenarioKeys, ChangeKeys, Screen[None], inherit_bindings=False
         self.query_one("#notes").display = False
         self.query_one("#scenario").display = False
         self.query_one(DealsTable).focus()
-        self.say("loading the ledger…")
+        self.say(LOADING)
+        if self.data.progress is None:
+            self.data.progress = self.reading
         self.reload()
         if self.watch:
             self.set_interval(TABLE_POLL_SECONDS if is_url(self.data.path) else POLL_SECONDS, self.poll)
@@ -162,6 +174,21 @@ class BoardScreen(ScenarioKeys, ChangeKeys, Screen[None], inherit_bindings=False
             self.post_message(self.Loaded(quick))
         self.post_message(self.Loaded(self.data.load(period, owner)))
 
+    def reading(self, done: int, total: int) -> None:
+        """A load's progress, from the thread reading: said from its first piece to its last (a load in one
+        piece, as nearly all are but a large ledger's first, says nothing)."""
+        if done < total or self.shares_said:
+            self.shares_said = done < total
+            self.post_message(self.Reading(done, total))
+
+    def on_board_screen_reading(self, message: BoardScreen.Reading) -> None:
+        share, size = message.done * 100 // message.total, f"{message.total / 2**20:,.0f} MB"
+        if self.view is None:
+            self.say(f"{LOADING} {share}% of {size} (the first open on this machine builds the ledger's cache "
+                     "beside it; the next ones take a second)")
+        else:
+            self.say(f"{READING} {share}% of {size}")
+
     def on_board_screen_loaded(self, message: BoardScreen.Loaded) -> None:
         first = self.view is None
         self.show(message.view)
@@ -169,7 +196,7 @@ class BoardScreen(ScenarioKeys, ChangeKeys, Screen[None], inherit_bindings=False
             # What exists once the board is up (Textual's widgets, the modules, the engine) lives as long
             # as the app: out of the collector's sight, a full collection no longer walks it mid-keystroke.
             gc.freeze()
-        if self.status_text == "loading the ledger…":
+        if self.status_text.startswith((LOADING, READING)):
             self.say("")
 
     def show(self, view: BoardView) -> None:

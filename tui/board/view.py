@@ -33,15 +33,16 @@ class Engine(Protocol):
                  owner: str | None = None) -> Forecast: ...
 
 
-def open_engine(path: Path) -> Engine:
-    """The DuckDB store of the ledger, cached beside it; a table's, from its cache when the server is away."""
+def open_engine(path: Path, progress: Callable[[int, int], None] | None = None) -> Engine:
+    """The DuckDB store of the ledger, cached beside it; a table's, from its cache when the server is away.
+    `progress`: a file's loads report to it (queries.Store.open)."""
     if is_url(path):
         from queries.table_store import TableStore
 
         return TableStore.open_table(str(path), offline_ok=True)
     from queries import Store  # here, so that importing the board does not load DuckDB before it is needed
 
-    return Store.open(path)
+    return Store.open(path, progress=progress)
 
 
 class FileSignature(NamedTuple):
