@@ -122,6 +122,7 @@ def overlay(store: Any, scenario: Sequence[Event], as_of: dt.datetime, calendar:
     t_us = epoch_us(as_of)
     with store.cursor() as cur:
         state, last_line = state_at(cur, as_of, scenario)
+        state.stage_before = {}  # the fold notes each stage change's prior stage, which its row keeps
         staged = _stage(state, scenario, as_of, last_line + 1)
         calendar = calendar or store.calendar_at(as_of)
         cur.execute("CREATE TEMP TABLE scenario_events AS SELECT * FROM main.ledger_events LIMIT 0")
@@ -130,7 +131,8 @@ def overlay(store: Any, scenario: Sequence[Event], as_of: dt.datetime, calendar:
         if staged:
             lines = list(range(last_line + 1, last_line + 1 + len(staged)))
             loading.insert_chunk(cur, "temp.scenario_events",
-                                 loading.chunk_params([s.event for s in staged], lines, state, calendar.tz))
+                                 loading.chunk_params([s.event for s in staged], lines, state, calendar.tz,
+                                                      state.stage_before))
         yield cur, staged
 
 

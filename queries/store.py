@@ -345,13 +345,15 @@ class Store(Answers):
         ids = {event.id for event in scenario}
         deals = {d for event in scenario for d in loading.deals_named(event)}
         state = loading.resume_state(cur, ids, deals)
+        state.stage_before = {}  # the fold notes each stage change's prior stage, which its row keeps
         first_line = self._coverage.next_line
         refused = loading.check_scenario(state, scenario, first_line)
         if refused:
             raise LedgerError("; ".join(refused))
         cur.execute("CREATE TEMP TABLE scenario_events AS SELECT * FROM main.ledger_events LIMIT 0")
         lines = list(range(first_line, first_line + len(scenario)))
-        loading.insert_chunk(cur, "temp.scenario_events", loading.chunk_params(scenario, lines, state, self._day_tz))
+        loading.insert_chunk(cur, "temp.scenario_events",
+                             loading.chunk_params(scenario, lines, state, self._day_tz, state.stage_before))
         cur.execute("CREATE TEMP VIEW events AS SELECT * FROM main.ledger_events "
                     "UNION ALL SELECT * FROM temp.scenario_events")
 

@@ -11,7 +11,8 @@ import msgspec
 import pytest
 
 from conftest import line, opened
-from ledger import CloseDateChanged, Conflict, DealSplit, PriorityChanged, SplitPart, StageChanged, TargetSet, read_ledger
+from ledger import (CloseDateChanged, Conflict, DealSplit, PriorityChanged, SplitPart, StageChanged, TargetSet,
+                    read_ledger, stamp)
 from queries import Store, moves, scenarios
 from queries.scenario_files import commit, read_scenario, scenario_lines, write_scenario
 from queries.scenarios import ScenarioError, hypothetical
@@ -263,3 +264,17 @@ def test_the_what_if_logic_loads_no_textual():
     for module in ("queries.scenarios", "queries.moves", "queries.scenario_files", "tui.whatif.tables",
                    "tui.whatif.draft", "tui.cli.whatif"):
         assert "textual" not in loaded_after_import(module), module
+
+
+def test_a_deal_moved_twice_in_a_scenario_keeps_each_moves_stage_before(method_ledger: Path):
+    """The second move's row says the stage the first one left it in, not the ledger's (both overlays)."""
+    moves_ = [hypothetical(StageChanged, deal="D-7", stage="proposal"),
+              hypothetical(StageChanged, deal="D-7", stage="quote")]
+    rows = "SELECT stage, prev_stage FROM events WHERE deal = 'D-7' AND type = 'stage_changed' ORDER BY seq"
+    with Store.open(method_ledger) as store:
+        appended = [stamp(StageChanged, deal="D-7", stage=stage, ts=T) for stage in ("proposal", "quote")]
+        with store.cursor(appended) as cur:
+            assert cur.execute(rows).fetchall() == [("proposal", "lead"), ("quote", "proposal")]
+        with scenarios.overlay(store, moves_, T) as (cur, staged):
+            assert len(staged) == 2
+            assert cur.execute(rows).fetchall() == [("proposal", "lead"), ("quote", "proposal")]
