@@ -34,7 +34,7 @@ from ledger import (
 )
 from ledger.events import SETTINGS, STAGE_KINDS
 from ledger.problems import is_url
-from tui.cli.common import CommandError, require_ledger, writes
+from tui.cli.common import CommandError, load_progress, require_ledger, writes
 from tui.config import default_by
 from tui import parse
 from tui.describe import describe
@@ -221,7 +221,7 @@ def _known_owners(ledger: Path) -> set[str]:
     if large:
         from queries import Store
 
-        with Store.open(ledger) as store:
+        with Store.open(ledger, progress=load_progress()) as store:
             return set(store.facts().owners)
     state = read_ledger(ledger, keep_events=False).state
     return state.owners | {owner for _, owner in state.targets if owner}

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from tui import parse
-from tui.cli.common import CommandError, require_ledger
+from tui.cli.common import CommandError, load_progress, require_ledger
 
 REPORTS = ("pipeline", "forecast", "replay", "changes", "log")  # queries.export.REPORTS: --help loads no DuckDB
 FORMATS = ("csv", "parquet", "json")
@@ -48,7 +48,7 @@ def run_export(args: argparse.Namespace) -> int:
             rows, problems = export.log_rows(args.ledger)
             columns = export.LOG
         else:
-            with Store.open(args.ledger) as store:
+            with Store.open(args.ledger, progress=load_progress()) as store:
                 problems = [str(p) for p in store.problems]
                 columns, rows = _report(store, args, export)
         written = export.write_table(rows, columns, args.output, fmt, formulas_inert=not args.raw_text)

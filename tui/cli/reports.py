@@ -12,7 +12,7 @@ from contextlib import contextmanager
 import msgspec
 
 from tui import parse
-from tui.cli.common import CommandError, require_ledger, writes
+from tui.cli.common import CommandError, load_progress, require_ledger, writes
 from tui.text import cell, day, money, needed, orders, percent, plain
 
 TABLE_LIMIT = 40  # deals shown in a table by default; --json always has them all
@@ -84,7 +84,7 @@ def _store(args: argparse.Namespace) -> Iterator[object]:
     require_ledger(args.ledger)
     from queries import MomentError, Store  # here, so that `dealbook --help` does not load DuckDB
 
-    store = Store.open(args.ledger)
+    store = Store.open(args.ledger, progress=load_progress())
     try:
         yield store
     except (MomentError, ValueError) as err:

@@ -14,7 +14,7 @@ from typing import Any
 import msgspec
 
 from tui import parse
-from tui.cli.common import CommandError, require_ledger, writes
+from tui.cli.common import CommandError, load_progress, require_ledger, writes
 from tui.cli.reports import outcome, problems_json
 
 HELP = ("try moves without touching the ledger: baseline and scenario forecasts side by side. The scenario is "
@@ -99,7 +99,7 @@ def run_whatif(args: argparse.Namespace) -> int:
         raise CommandError("--slip-days goes with --slip DEAL: the days after the period's last day it slips to")
     if args.compare and (args.save or args.commit):
         raise CommandError("--save and --commit take one scenario: leave out --compare")
-    with Store.open(args.ledger) as store:
+    with Store.open(args.ledger, progress=load_progress()) as store:
         try:
             moment = store.as_of(args.as_of)
         except (MomentError, ValueError) as err:
