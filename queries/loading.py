@@ -14,7 +14,7 @@ import msgspec
 from ledger import AnyEvent, Deal, DealSplit, Event, LedgerState, Stage
 from ledger.reader import referenced  # noqa: F401  (the Store reads it from here)
 from queries import sqlfiles
-from queries.moments import epoch_us, from_epoch_us
+from queries.moments import from_epoch_us
 
 _encoder = msgspec.json.Encoder()  # Decimals as JSON strings (DuckDB's json_transform reads numbers exactly too)
 _stored = msgspec.json.Decoder(AnyEvent)
@@ -41,7 +41,8 @@ def chunk_params(events: Sequence[Event], lines: Sequence[int], state: LedgerSta
       - re-encoded NDJSON in a temporary file + read_json(columns=...): 7.1 s;
       - one Python list per column, unnest()ed: 25 s.
     `state` is the reader's fold after the events: a split parent takes no event after its split,
-    so its fields there are its fields at the split, which its parts inherit (its won moment too).
+    so its fields there are its fields at the split, which its parts inherit (the moment it was won is
+    worked out from the rows, load_rows.sql).
     `tz`: the ledger's time zone after these events, in which each row's `day` is read.
     `stage_before`: LedgerState.stage_before, the fold's stage of each stage_changed's deal before
     it, by line (those of these lines are taken out); a stage_changed it does not name gets its prior
@@ -68,10 +69,8 @@ def chunk_params(events: Sequence[Event], lines: Sequence[int], state: LedgerSta
     for at in _places(events, DealSplit):  # list.index finds them in C: a loop over every event took 0.2 s at 1M
         event, line = events[at], lines[at]
         parent = state.deals[event.deal]
-        won_us = epoch_us(parent.won_at) if parent.won_at is not None else None
-        won_own_day = parent.won_at.date() if parent.won_at is not None else None
         parts.extend((line, sub, part.deal, event.deal, parent.name, parent.owner, parent.account, parent.stage,
-                      part.amount, part.priority, part.close_date_from(parent.close_date), won_us, won_own_day)
+                      part.amount, part.priority, part.close_date_from(parent.close_date))
                      for sub, part in enumerate(event.parts, start=1))
     # Text, not lists of Python objects: the worker turns each parameter into DuckDB's values holding the
     # GIL, which the reading thread then waits for; the JSON is split and parsed while it does not

@@ -34,6 +34,42 @@ dated AS (  -- $tz: the ledger's latest time zone, in which `day` is read (NULL:
                    ELSE timezone($tz::VARCHAR, make_timestamptz(ts_us))::DATE END AS day
     FROM parsed
 ),
+splits AS (SELECT DISTINCT line, parent, stage FROM temp.chunk_parts),
+split_kinds AS (  -- the stage table at each split of the chunk: each stage's kind by its last definition before
+    SELECT s.line, d.stage, arg_max(d.kind, d.seq) AS kind
+    FROM splits AS s
+    JOIN (
+        SELECT -1 AS seq, stage, kind FROM default_stages
+        UNION ALL SELECT seq, stage, kind FROM events WHERE type = 'stage_defined'
+        UNION ALL SELECT line * 65536, stage, coalesce(kind, 'open') FROM parsed WHERE type = 'stage_defined'
+    ) AS d ON d.seq < s.line * 65536
+    GROUP BY s.line, d.stage
+),
+parent_entries AS (  -- the rows that set each split parent's stage before the split: stored, and the chunk's
+    SELECT s.line, r.seq, r.moment, r.own_day
+    FROM splits AS s
+    JOIN (
+        SELECT deal, seq, prev_stage, coalesce(won_us, ts_us) AS moment,
+               CASE WHEN won_us IS NULL THEN own_day ELSE won_day END AS own_day
+        FROM events
+        WHERE type IN ('deal_opened', 'stage_changed', 'split_part') AND deal IN (SELECT parent FROM splits)
+        UNION ALL
+        SELECT deal, line * 65536, prev_stage, ts_us, own_day
+        FROM dated
+        WHERE type IN ('deal_opened', 'stage_changed') AND deal IN (SELECT parent FROM splits)
+    ) AS r ON r.deal = s.parent AND r.seq < s.line * 65536
+    LEFT JOIN split_kinds AS b ON b.line = s.line AND b.stage = r.prev_stage
+    WHERE r.prev_stage IS NULL OR b.kind IS DISTINCT FROM 'won'
+),
+split_won AS (  -- a split whose parent is in a stage of kind won (table at the split) passes on when it entered
+    -- one: its latest row above, from no stage or one not won (docs/forecast-rules.md: a part keeps its
+    -- parent's won date). Worked out from the rows, so that a load from nothing and a refresh agree.
+    SELECT s.line, arg_max(e.moment, e.seq) AS won_us, arg_max(e.own_day, e.seq) AS won_own_day
+    FROM splits AS s
+    JOIN split_kinds AS k ON k.line = s.line AND k.stage = s.stage AND k.kind = 'won'
+    JOIN parent_entries AS e ON e.line = s.line
+    GROUP BY s.line
+),
 chunk AS (
     SELECT
         line * 65536 AS seq, line, 0 AS sub, id, type, ts_us, utc_offset, day, own_day,
@@ -47,15 +83,15 @@ chunk AS (
     UNION ALL
     SELECT
         p.line * 65536 + p.sub, p.line, p.sub, e.id, 'split_part', e.ts_us, e.utc_offset, e.day, e.own_day,
-        p.won_us,
-        CASE WHEN p.won_us IS NULL THEN NULL
-             WHEN $tz::VARCHAR IS NULL THEN p.won_own_day
-             ELSE timezone($tz::VARCHAR, make_timestamptz(p.won_us))::DATE END,
+        w.won_us,
+        CASE WHEN w.won_us IS NULL THEN NULL
+             WHEN $tz::VARCHAR IS NULL THEN w.won_own_day
+             ELSE timezone($tz::VARCHAR, make_timestamptz(w.won_us))::DATE END,
         NULL,
         p.deal, p.parent, p.name, p.owner, p.account, p.stage, NULL,
         p.amount, p.priority, p.close_date, NULL, NULL, NULL, NULL, NULL, NULL,
         NULL, e."by"
-    FROM temp.chunk_parts AS p JOIN dated AS e ON e.line = p.line
+    FROM temp.chunk_parts AS p JOIN dated AS e ON e.line = p.line LEFT JOIN split_won AS w ON w.line = p.line
 ),
 prior AS (  -- the stage before a stage_changed that the chunk does not say: the deal's last stored one
     SELECT deal, arg_max(stage, seq) AS stage

@@ -5,8 +5,7 @@
 CREATE OR REPLACE TEMP TABLE chunk_parts AS
 SELECT
     p[1]::BIGINT AS line, p[2]::INTEGER AS sub, p[3] AS deal, p[4] AS parent, p[5] AS name, p[6] AS owner,
-    p[7] AS account, p[8] AS stage, p[9]::DECIMAL(18,4) AS amount, p[10] AS priority, p[11]::DATE AS close_date,
-    p[12]::BIGINT AS won_us, p[13]::DATE AS won_own_day
+    p[7] AS account, p[8] AS stage, p[9]::DECIMAL(18,4) AS amount, p[10] AS priority, p[11]::DATE AS close_date
 FROM (
     SELECT json_transform(j, '["VARCHAR"]') AS p
     FROM (SELECT unnest(string_split($parts::VARCHAR, chr(10))) AS j)
