@@ -49,3 +49,33 @@ def test_a_split_parts_won_date_does_not_depend_on_how_the_cache_was_loaded(tmp_
         won_too = store.forecast("2026-10", as_of=at(40), odds=False).won
     assert won == won_too == 100  # October's won: the same on two laptops of one team, as tests/reference.py says
     assert len(from_nothing) == 2 and from_nothing == refreshed
+
+
+@pytest.mark.parametrize("cut", [1, 2, 3, 4])
+def test_a_part_split_again_passes_the_won_date_on_whether_or_not_both_splits_load_together(tmp_path: Path,
+                                                                                          cut: int):
+    events = [
+        stamp(DealOpened, deal="D1", name="x", owner="a", stage="negotiation", amount=Decimal("100"),
+              priority="must", ts=at(0)),
+        stamp(StageChanged, deal="D1", stage="won", ts=at(1)),  # won on 2 October
+        stamp(DealSplit, deal="D1", parts=[SplitPart(deal="D1-1", amount=Decimal("60"), priority="must"),
+                                           SplitPart(deal="D1-2", amount=Decimal("40"), priority="must")],
+              ts=at(32)),
+        stamp(DealSplit, deal="D1-1", parts=[SplitPart(deal="D1-1a", amount=Decimal("30"), priority="must"),
+                                             SplitPart(deal="D1-1b", amount=Decimal("30"), priority="must")],
+              ts=at(33)),
+    ]
+    whole, stepwise = tmp_path / "whole.jsonl", tmp_path / "stepwise.jsonl"
+    whole.write_bytes(b"".join(map(encode_event, events)))
+    with Store.open(whole) as store, store.cursor() as cur:
+        from_nothing = cur.execute(PARTS).fetchall()
+        won = store.forecast("2026-10", as_of=at(40), odds=False).won
+    stepwise.write_bytes(b"".join(map(encode_event, events[:cut])))
+    with Store.open(stepwise) as store:
+        stepwise.write_bytes(b"".join(map(encode_event, events)))
+        assert store.refresh() == len(events) - cut
+        with store.cursor() as cur:
+            refreshed = cur.execute(PARTS).fetchall()
+        won_too = store.forecast("2026-10", as_of=at(40), odds=False).won
+    assert len(from_nothing) == 4 and all(row[1] is not None for row in from_nothing)
+    assert from_nothing == refreshed and won == won_too == 100

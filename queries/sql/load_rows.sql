@@ -5,7 +5,7 @@
 -- for a stage_changed, the deal's stage before it when the reader's side knew it;
 -- temp.chunk_parts (stage_parts.sql): one row per split part, the parent's fields at the split
 -- filled in by the reader's fold.
-WITH
+WITH RECURSIVE
 fields AS (  -- each line parsed once, into one column per field
     SELECT line, prev_stage, json_transform(j, '{
         "id": "VARCHAR", "ts": "VARCHAR", "type": "VARCHAR", "by": "VARCHAR", "deal": "VARCHAR",
@@ -45,8 +45,9 @@ split_kinds AS (  -- the stage table at each split of the chunk: each stage's ki
     ) AS d ON d.seq < s.line * 65536
     GROUP BY s.line, d.stage
 ),
-parent_entries AS (  -- the rows that set each split parent's stage before the split: stored, and the chunk's
-    SELECT s.line, r.seq, r.moment, r.own_day
+parent_best AS (  -- for each split, the latest row before it that set the parent's stage from none or from
+    -- one not won (table at the split), among the rows stored and the chunk's own events (not its parts)
+    SELECT s.line, max(r.seq) AS seq, arg_max(r.moment, r.seq) AS moment, arg_max(r.own_day, r.seq) AS own_day
     FROM splits AS s
     JOIN (
         SELECT deal, seq, prev_stage, coalesce(won_us, ts_us) AS moment,
@@ -60,15 +61,35 @@ parent_entries AS (  -- the rows that set each split parent's stage before the s
     ) AS r ON r.deal = s.parent AND r.seq < s.line * 65536
     LEFT JOIN split_kinds AS b ON b.line = s.line AND b.stage = r.prev_stage
     WHERE r.prev_stage IS NULL OR b.kind IS DISTINCT FROM 'won'
-),
-split_won AS (  -- a split whose parent is in a stage of kind won (table at the split) passes on when it entered
-    -- one: its latest row above, from no stage or one not won (docs/forecast-rules.md: a part keeps its
-    -- parent's won date). Worked out from the rows, so that a load from nothing and a refresh agree.
-    SELECT s.line, arg_max(e.moment, e.seq) AS won_us, arg_max(e.own_day, e.seq) AS won_own_day
-    FROM splits AS s
-    JOIN split_kinds AS k ON k.line = s.line AND k.stage = s.stage AND k.kind = 'won'
-    JOIN parent_entries AS e ON e.line = s.line
     GROUP BY s.line
+),
+created AS (  -- the parts this chunk opens, and the split that opens each
+    SELECT p.deal, p.line, p.line * 65536 + p.sub AS seq, e.ts_us, e.own_day
+    FROM temp.chunk_parts AS p JOIN dated AS e ON e.line = p.line
+),
+split_won(line, moment, own_day, won) AS (
+    -- Each split of the chunk and the moment it passes on to its parts when its parent is in a stage of kind
+    -- won (table at the split; `won`): the parent's row found above, or, for a parent this chunk opened as a
+    -- part, its split_part row if later (its moment: the one its own split passed on, else that split's ts).
+    -- Worked out from the rows, so that a load from nothing and a refresh from any line agree
+    -- (docs/forecast-rules.md: a part keeps its parent's won date).
+    SELECT s.line, b.moment, b.own_day, coalesce(k.kind = 'won', false)
+    FROM splits AS s
+    LEFT JOIN parent_best AS b ON b.line = s.line
+    LEFT JOIN split_kinds AS k ON k.line = s.line AND k.stage = s.stage
+    WHERE s.parent NOT IN (SELECT deal FROM created)
+    UNION ALL
+    SELECT
+        s.line,
+        CASE WHEN b.seq > c.seq THEN b.moment ELSE coalesce(CASE WHEN w.won THEN w.moment END, c.ts_us) END,
+        CASE WHEN b.seq > c.seq THEN b.own_day ELSE CASE WHEN w.won AND w.moment IS NOT NULL THEN w.own_day
+                                                         ELSE c.own_day END END,
+        coalesce(k.kind = 'won', false)
+    FROM split_won AS w
+    JOIN created AS c ON c.line = w.line
+    JOIN splits AS s ON s.parent = c.deal
+    LEFT JOIN parent_best AS b ON b.line = s.line
+    LEFT JOIN split_kinds AS k ON k.line = s.line AND k.stage = s.stage
 ),
 chunk AS (
     SELECT
@@ -91,7 +112,8 @@ chunk AS (
         p.deal, p.parent, p.name, p.owner, p.account, p.stage, NULL,
         p.amount, p.priority, p.close_date, NULL, NULL, NULL, NULL, NULL, NULL,
         NULL, e."by"
-    FROM temp.chunk_parts AS p JOIN dated AS e ON e.line = p.line LEFT JOIN split_won AS w ON w.line = p.line
+    FROM temp.chunk_parts AS p JOIN dated AS e ON e.line = p.line
+    LEFT JOIN (SELECT line, moment AS won_us, own_day AS won_own_day FROM split_won WHERE won) AS w ON w.line = p.line
 ),
 prior AS (  -- the stage before a stage_changed that the chunk does not say: the deal's last stored one
     SELECT deal, arg_max(stage, seq) AS stage
