@@ -20,6 +20,21 @@ def at(days: int) -> dt.datetime:
     return T0 + dt.timedelta(days=days)
 
 
+def both_ways(tmp_path: Path, events: list, cut: int) -> tuple[tuple[list, object], tuple[list, object]]:
+    """The split parts' rows and October's won: loaded from nothing, and loaded up to line `cut` then
+    refreshed with the rest."""
+    answers = []
+    for name, first in (("whole", len(events)), ("stepwise", cut)):
+        path = tmp_path / f"{name}.jsonl"
+        path.write_bytes(b"".join(map(encode_event, events[:first])))
+        with Store.open(path) as store:
+            path.write_bytes(b"".join(map(encode_event, events)))
+            assert store.refresh() == len(events) - first
+            with store.cursor() as cur:
+                answers.append((cur.execute(PARTS).fetchall(), store.forecast("2026-10", as_of=at(40), odds=False).won))
+    return answers[0], answers[1]
+
+
 @pytest.mark.parametrize("cut", [1, 2, 3])
 def test_a_split_parts_won_date_does_not_depend_on_how_the_cache_was_loaded(tmp_path: Path, cut: int):
     """A part keeps its parent's won date: the moment the parent entered a stage of kind won by the stage
@@ -35,18 +50,7 @@ def test_a_split_parts_won_date_does_not_depend_on_how_the_cache_was_loaded(tmp_
                                            SplitPart(deal="D1-2", amount=Decimal("40"), priority="should")],
               ts=at(32)),  # 2 November
     ]
-    whole, stepwise = tmp_path / "whole.jsonl", tmp_path / "stepwise.jsonl"
-    whole.write_bytes(b"".join(map(encode_event, events)))
-    with Store.open(whole) as store, store.cursor() as cur:
-        from_nothing = cur.execute(PARTS).fetchall()
-        won = store.forecast("2026-10", as_of=at(40), odds=False).won
-    stepwise.write_bytes(b"".join(map(encode_event, events[:cut])))
-    with Store.open(stepwise) as store:
-        stepwise.write_bytes(b"".join(map(encode_event, events)))
-        assert store.refresh() == len(events) - cut
-        with store.cursor() as cur:
-            refreshed = cur.execute(PARTS).fetchall()
-        won_too = store.forecast("2026-10", as_of=at(40), odds=False).won
+    (from_nothing, won), (refreshed, won_too) = both_ways(tmp_path, events, cut)
     assert won == won_too == 100  # October's won: the same on two laptops of one team, as tests/reference.py says
     assert len(from_nothing) == 2 and from_nothing == refreshed
 
@@ -65,17 +69,6 @@ def test_a_part_split_again_passes_the_won_date_on_whether_or_not_both_splits_lo
                                              SplitPart(deal="D1-1b", amount=Decimal("30"), priority="must")],
               ts=at(33)),
     ]
-    whole, stepwise = tmp_path / "whole.jsonl", tmp_path / "stepwise.jsonl"
-    whole.write_bytes(b"".join(map(encode_event, events)))
-    with Store.open(whole) as store, store.cursor() as cur:
-        from_nothing = cur.execute(PARTS).fetchall()
-        won = store.forecast("2026-10", as_of=at(40), odds=False).won
-    stepwise.write_bytes(b"".join(map(encode_event, events[:cut])))
-    with Store.open(stepwise) as store:
-        stepwise.write_bytes(b"".join(map(encode_event, events)))
-        assert store.refresh() == len(events) - cut
-        with store.cursor() as cur:
-            refreshed = cur.execute(PARTS).fetchall()
-        won_too = store.forecast("2026-10", as_of=at(40), odds=False).won
+    (from_nothing, won), (refreshed, won_too) = both_ways(tmp_path, events, cut)
     assert len(from_nothing) == 4 and all(row[1] is not None for row in from_nothing)
     assert from_nothing == refreshed and won == won_too == 100
