@@ -150,10 +150,10 @@ def unstage(cur: duckdb.DuckDBPyConnection) -> None:
     cur.execute("DROP TABLE IF EXISTS temp.chunk_parts")
 
 
-def update_snapshot(cur: duckdb.DuckDBPyConnection) -> None:
-    """Fold the rows just loaded into deal_snapshot: all of them straight into it when it is empty (a load
+def update_snapshot(cur: duckdb.DuckDBPyConnection, empty: bool) -> None:
+    """Fold the rows just loaded into deal_snapshot: all of them straight into it when it is `empty` (a load
     from nothing, snapshot_first.sql), else the new rows merged with the old snapshot rows, swapped in."""
-    if cur.execute("SELECT count(*) FROM deal_snapshot").fetchone() == (0,):
+    if empty:
         cur.execute(f"INSERT INTO deal_snapshot {sqlfiles.sql('snapshot_first')}")
         return
     params = {"use_snapshot": True, "t_us": 2**62}

@@ -287,8 +287,8 @@ class Store(Answers):
                 del state, reads
                 new = covered()
                 freed()
-                if added:
-                    loading.update_snapshot(cur)
+                if added:  # nothing covered before: deal_snapshot is empty (a rebuild empties both)
+                    loading.update_snapshot(cur, empty=not self._coverage.covered)
                 cache.write_meta(cur, self._engine, new)
                 cur.commit()
             except BaseException:

@@ -226,9 +226,9 @@ def test_a_large_load_hands_the_gil_over_quickly_and_folds_with_more_memory_then
         limits.setdefault("pieces", cur.execute("SELECT current_setting('memory_limit')").fetchone()[0])
         insert(cur, *args)
 
-    def spied_fold(cur):
+    def spied_fold(cur, **kwargs):
         limits["fold"] = cur.execute("SELECT current_setting('memory_limit')").fetchone()[0]
-        fold(cur)
+        fold(cur, **kwargs)
 
     monkeypatch.setattr(loading, "insert_chunk", spied_insert)
     monkeypatch.setattr(loading, "update_snapshot", spied_fold)

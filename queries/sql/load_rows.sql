@@ -80,10 +80,9 @@ split_won(line, moment, own_day, won) AS (
     WHERE s.parent NOT IN (SELECT deal FROM created)
     UNION ALL
     SELECT
-        s.line,
-        CASE WHEN b.seq > c.seq THEN b.moment ELSE coalesce(CASE WHEN w.won THEN w.moment END, c.ts_us) END,
-        CASE WHEN b.seq > c.seq THEN b.own_day ELSE CASE WHEN w.won AND w.moment IS NOT NULL THEN w.own_day
-                                                         ELSE c.own_day END END,
+        s.line,  -- a won split always found a row (every deal has one from no stage: its opening)
+        CASE WHEN b.seq > c.seq THEN b.moment WHEN w.won THEN w.moment ELSE c.ts_us END,
+        CASE WHEN b.seq > c.seq THEN b.own_day WHEN w.won THEN w.own_day ELSE c.own_day END,
         coalesce(k.kind = 'won', false)
     FROM split_won AS w
     JOIN created AS c ON c.line = w.line

@@ -6,7 +6,7 @@ import contextlib
 import datetime as dt
 import itertools
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,7 @@ from tui.board.odds import forecast_for_board, with_odds
 from tui.board.view import Applied, BoardView, Clock, Engine, FileSignature, WriteResult, open_engine
 from tui.cli.oserrors import explain
 from tui.describe import describe
+from tui.progress import Progress
 from tui.text import plain
 
 def _what_if(engine: Any, scenario: tuple[Event, ...], period: str, as_of: dt.datetime,
@@ -58,7 +59,7 @@ class BoardData:
         self._last_ts: dt.datetime | None = None  # the latest ts seen in the ledger or appended here
         self._shown: BoardView | None = None  # the latest view of the ledger alone, to carry changes over
         self._shown_position: int | None = None  # a table's last seq that _shown was read at
-        self.progress: Callable[[int, int], None] | None = None  # told how far a file's load has read
+        self.progress: Progress | None = None  # told how far a file's load has read
 
     def close(self) -> None:
         """Let go of the engine (its DuckDB connection and the cache file's lock)."""

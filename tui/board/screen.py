@@ -31,6 +31,7 @@ from tui.board.promotions import PromotionsPanel, proposed
 from tui.board.rows import SORTS, first_steps, sort_of_column, sort_words
 from tui.board.updates import update_if_changed
 from tui.board.why import slipped_count
+from tui.progress import from_the_first_piece
 from tui.text import money, plain
 from tui.whatif.keys import ScenarioKeys
 from tui.whatif.panel import ScenarioPanel
@@ -60,8 +61,6 @@ class BoardScreen(ScenarioKeys, ChangeKeys, Screen[None], inherit_bindings=False
         def __init__(self, view: BoardView) -> None:
             super().__init__()
             self.view = view
-
-    shares_said = False  # whether the load under way has said its share read (BoardScreen.reading)
 
     class Reading(Message):
         """How far a load of the ledger's lines has read (from the worker reading them)."""
@@ -117,8 +116,8 @@ class BoardScreen(ScenarioKeys, ChangeKeys, Screen[None], inherit_bindings=False
         self.query_one("#scenario").display = False
         self.query_one(DealsTable).focus()
         self.say(LOADING)
-        if self.data.progress is None:
-            self.data.progress = self.reading
+        if self.data.progress is None:  # told from the thread that loads: handled here as a message
+            self.data.progress = from_the_first_piece(lambda done, total: self.post_message(self.Reading(done, total)))
         self.reload()
         if self.watch:
             self.set_interval(TABLE_POLL_SECONDS if is_url(self.data.path) else POLL_SECONDS, self.poll)
@@ -173,13 +172,6 @@ class BoardScreen(ScenarioKeys, ChangeKeys, Screen[None], inherit_bindings=False
         if quick is not None:
             self.post_message(self.Loaded(quick))
         self.post_message(self.Loaded(self.data.load(period, owner)))
-
-    def reading(self, done: int, total: int) -> None:
-        """A load's progress, from the thread reading: said from its first piece to its last (a load in one
-        piece, as nearly all are but a large ledger's first, says nothing)."""
-        if done < total or self.shares_said:
-            self.shares_said = done < total
-            self.post_message(self.Reading(done, total))
 
     def on_board_screen_reading(self, message: BoardScreen.Reading) -> None:
         share, size = message.done * 100 // message.total, f"{message.total / 2**20:,.0f} MB"

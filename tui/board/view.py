@@ -16,6 +16,7 @@ from ledger.stages import Stage
 from queries.facts import LedgerFacts
 from queries.model import Forecast
 from tui.board.actions import Inverse
+from tui.progress import Progress
 
 Clock = Callable[[], dt.datetime]
 
@@ -33,7 +34,7 @@ class Engine(Protocol):
                  owner: str | None = None) -> Forecast: ...
 
 
-def open_engine(path: Path, progress: Callable[[int, int], None] | None = None) -> Engine:
+def open_engine(path: Path, progress: Progress | None = None) -> Engine:
     """The DuckDB store of the ledger, cached beside it; a table's, from its cache when the server is away.
     `progress`: a file's loads report to it (queries.Store.open)."""
     if is_url(path):

@@ -6,12 +6,12 @@ import argparse
 import os
 import stat
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
 from ledger.problems import is_url
 from tui.cli.errors import CommandError as CommandError  # the command modules import it from here
+from tui.progress import Progress, from_the_first_piece
 
 DEFAULT_LEDGER = Path("dealbook.jsonl")
 ENV_LEDGER = "DEALBOOK_LEDGER"
@@ -139,19 +139,16 @@ def shown(ledger: str | os.PathLike[str]) -> str:
         return "the PostgreSQL URL given"
 
 
-def load_progress(stream: TextIO | None = None) -> Callable[[int, int], None] | None:
+def load_progress(stream: TextIO | None = None) -> Progress | None:
     """What queries.Store.open(progress=...) calls, for a command: a large ledger's first open (a load in
     several pieces) says its share read on one line of stderr when that is a terminal; a script's stderr,
     and a load in one piece, get nothing."""
     out = stream if stream is not None else sys.stderr
     if not out.isatty():
         return None
-    said = [False]
 
-    def progress(done: int, total: int) -> None:
-        if done < total or said[0]:
-            said[0] = done < total
-            print(f"\rdealbook: reading the ledger into its cache (its first open here)… {done * 100 // total}% "
-                  f"of {total / 2**20:,.0f} MB", end="" if done < total else "\n", file=out, flush=True)
+    def tell(done: int, total: int) -> None:
+        print(f"\rdealbook: reading the ledger into its cache (its first open here)… {done * 100 // total}% "
+              f"of {total / 2**20:,.0f} MB", end="" if done < total else "\n", file=out, flush=True)
 
-    return progress
+    return from_the_first_piece(tell)
