@@ -1,4 +1,5 @@
-"""The board screen as its key mixins see it: what ChangeKeys and ScenarioKeys may use of the screen that hosts them.
+"""The board screen as its key mixins see it: what ChangeKeys, ScenarioKeys and LookingKeys may use of the
+screen that hosts them.
 
 The mixins type `self` against BoardHost (for the type checker only) instead of naming BoardScreen, which
 mixes them in: so screen.py imports changes.py and whatif/keys.py, and neither imports it back.
@@ -29,6 +30,8 @@ class BoardHost(Screen[None]):
     period: str | None
     owner: str | None
     needle: str
+    sort: int  # the board's order: its place in rows.SORTS
+    sort_reverse: bool
     writing: bool  # a write is in flight: further changes wait in `pending`
     pending: deque[Callable[[], None]]
     undo_stack: list[Applied]
@@ -51,6 +54,8 @@ class BoardHost(Screen[None]):
     def today(self) -> dt.date: ...
 
     def confirm_soon(self) -> None: ...
+
+    def _show_table(self) -> None: ...
 
     # -- given by one mixin to the other ------------------------------------------------------
 
