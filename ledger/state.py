@@ -34,10 +34,6 @@ _ID, _TS = operator.attrgetter("id"), operator.attrgetter("ts")
 _ONE_FIELD = frozenset({AmountChanged, PriorityChanged, CloseDateChanged, OwnerChanged, NoteAdded})
 
 
-def _won(stages: dict[str, Stage]) -> frozenset[str]:
-    return frozenset(name for name, stage in stages.items() if stage.kind == "won")
-
-
 @dataclass(slots=True)
 class Deal:
     """A deal as the ledger knows it now (not a forecast: no rates, no periods)."""
@@ -57,7 +53,6 @@ class Deal:
     next_action: str | None = None
     due: dt.date | None = None
     split_line: int | None = None  # set once the deal is split: it leaves the board for good
-    won_at: dt.datetime | None = None  # when it last entered a won stage from one that was not (kinds then)
 
 
 @dataclass(slots=True)
@@ -134,7 +129,6 @@ class LedgerState:
         """
         refused: dict[int, str] = {}
         deals, stages, before = self.deals, self.stages, self.stage_before
-        won = _won(stages)  # the stages of kind won (made again after a stage_defined)
         get = deals.get
         line = first_line - 1
         for event in events:
@@ -147,10 +141,6 @@ class LedgerState:
                     deal.version += 1
                     deal.last_ts = event.ts
                     deal.last_line = line
-                    if to not in won:
-                        deal.won_at = None
-                    elif deal.stage not in won:
-                        deal.won_at = event.ts
                     if before is not None:
                         before[line] = deal.stage
                     deal.stage = to
@@ -174,18 +164,14 @@ class LedgerState:
                     continue
             elif kind is DealOpened:
                 deal = get(event.deal)  # type: ignore[attr-defined]
-                stage = stages.get(event.stage)  # type: ignore[attr-defined]
-                if deal is None and stage is not None:
+                if deal is None and event.stage in stages:  # type: ignore[attr-defined]
                     deals[event.deal] = Deal(  # type: ignore[attr-defined]
                         event.deal, event.name, event.owner, event.stage, event.amount,  # type: ignore[attr-defined]
                         event.priority, event.close_date, event.account, line, 1, event.ts, line,  # type: ignore[attr-defined]
-                        won_at=event.ts if stage.kind == "won" else None,
                     )
                     continue
             elif kind in _LEDGER_WIDE:
                 self._fold_kind(event, kind, None, line)
-                if kind is StageDefined:
-                    won = _won(stages)
                 continue
             else:
                 deal = get(event.deal)  # type: ignore[attr-defined]
@@ -289,7 +275,6 @@ class LedgerState:
                 deal=event.deal, name=event.name, owner=event.owner, stage=event.stage,
                 amount=event.amount, priority=event.priority, close_date=event.close_date,
                 account=event.account, opened_line=line, last_ts=event.ts, last_line=line,
-                won_at=event.ts if self._kind(event.stage) == "won" else None,
             )
         else:
             assert deal is not None, "apply() takes only what problem_with() accepted"
@@ -299,10 +284,6 @@ class LedgerState:
         deal.version += 1
         deal.last_ts, deal.last_line = event.ts, line
         if kind is StageChanged:
-            if self._kind(event.stage) != "won":
-                deal.won_at = None
-            elif self._kind(deal.stage) != "won":
-                deal.won_at = event.ts
             if self.stage_before is not None:
                 self.stage_before[line] = deal.stage
             deal.stage = event.stage
@@ -323,7 +304,6 @@ class LedgerState:
                     part.deal, deal.name, deal.owner, deal.stage, part.amount, part.priority,
                     part.close_date_from(deal.close_date), deal.account, opened_line=line, version=1,
                     last_ts=deal.last_ts, last_line=line, next_action=None, due=None, split_line=None,
-                    won_at=deal.won_at,
                 )
 
     def apply_settings(self, event: SettingsChanged) -> None:
@@ -332,10 +312,6 @@ class LedgerState:
                 self.settings.pop(name, None)
             else:
                 self.settings[name] = value
-
-    def _kind(self, stage: str) -> str | None:
-        known = self.stages.get(stage)
-        return known.kind if known else None
 
     @property
     def owners(self) -> set[str]:

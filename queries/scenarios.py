@@ -166,33 +166,12 @@ def state_at(cur: duckdb.DuckDBPyConnection, as_of: dt.datetime, scenario: Seque
                 version=row.version, last_ts=row.last_change, last_line=latest, next_action=row.next_action,
                 due=row.due,
             )
-        _won_at(cur, t_us, state)
         for deal, (opened, latest, split) in lines.items():
             if split is not None and deal not in state.deals:
                 state.deals[deal] = Deal(deal=deal, name="", owner="", stage="", amount=Decimal(0), priority="must",
                                          close_date=None, account=None, opened_line=opened, last_line=latest,
                                          split_line=split)
     return state, int(last[1])
-
-
-def _won_at(cur: duckdb.DuckDBPyConnection, t_us: int, state: LedgerState) -> None:
-    """Give each deal of `state` in a won stage the moment it entered one at T (a split passes it on to
-    the parts it opens in a won stage: docs/ledger-format.md)."""
-    won = [deal for deal in state.deals.values() if state.stages[deal.stage].kind == "won"]
-    if not won:
-        return
-    rows = cur.execute(
-        "WITH kinds AS (SELECT stage, arg_max(kind, seq) AS kind FROM ("
-        "    SELECT -1 AS seq, stage, kind FROM default_stages"
-        "    UNION ALL SELECT seq, stage, kind FROM main.ledger_events WHERE type = 'stage_defined' AND ts_us <= $t"
-        ") GROUP BY stage) "
-        "SELECT e.deal, arg_max(coalesce(e.won_us, e.ts_us), e.seq), arg_max(e.utc_offset, e.seq) "
-        "FROM main.ledger_events AS e LEFT JOIN kinds AS k ON k.stage = e.prev_stage "
-        "WHERE e.ts_us <= $t AND e.deal IN (SELECT unnest($deals::VARCHAR[])) "
-        "  AND e.type IN ('deal_opened', 'stage_changed', 'split_part') AND (e.prev_stage IS NULL OR k.kind <> 'won') "
-        "GROUP BY e.deal", {"t": t_us, "deals": [deal.deal for deal in won]}).fetchall()
-    for deal, won_us, offset in rows:
-        state.deals[deal].won_at = from_epoch_us(won_us, offset)
 
 
 def _last_row(cur: duckdb.DuckDBPyConnection, t_us: int | None = None) -> tuple[int, int, int, int] | None:

@@ -13,4 +13,5 @@
         arg_max(ts_us, seq) AS last_ts_us,
         arg_max(utc_offset, seq) AS last_offset,
         arg_max(day, seq) AS last_day,
-        bool_or(split) AS split
+        bool_or(split) AS split,
+        min(line) AS opened_line

@@ -18,7 +18,8 @@ later_rows AS (
 deal_rows AS (  -- the snapshot rows that later rows change, then those rows
     SELECT
         deal, 1 AS bucket, last_seq AS seq, name, owner, account, stage, amount, priority,
-        close_date, note, events, last_ts_us AS ts_us, last_offset AS utc_offset, last_day AS day, split
+        close_date, note, events, last_ts_us AS ts_us, last_offset AS utc_offset, last_day AS day, split,
+        opened_line AS line
     FROM deal_snapshot
     WHERE (SELECT seq FROM snapshot_cut) >= 0 AND deal IN (SELECT deal FROM later_rows)
     UNION ALL
@@ -27,7 +28,7 @@ deal_rows AS (  -- the snapshot rows that later rows change, then those rows
 deal_partials AS (
     SELECT
         deal, 1 AS bucket, name, owner, account, stage, amount, priority, close_date, note, events,
-        last_seq, last_ts_us, last_offset, last_day, split
+        last_seq, last_ts_us, last_offset, last_day, split, opened_line
     FROM deal_snapshot
     WHERE (SELECT seq FROM snapshot_cut) >= 0 AND deal NOT IN (SELECT deal FROM later_rows)
     UNION ALL

@@ -42,7 +42,7 @@ folded_partials AS (
 deal_partials AS (
     SELECT
         deal, (SELECT b FROM first_bucket) AS bucket, name, owner, account, stage, amount, priority,
-        close_date, note, events, last_seq, last_ts_us, last_offset, last_day, split
+        close_date, note, events, last_seq, last_ts_us, last_offset, last_day, split, opened_line
     FROM kept
     UNION ALL
     SELECT * FROM folded_partials

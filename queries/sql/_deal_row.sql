@@ -6,4 +6,4 @@
         CASE WHEN type IN ('deal_opened', 'close_date_changed', 'split_part') THEN {'v': close_date} END
             AS close_date,
         CASE WHEN type = 'note_added' THEN {'text': text, 'due': due} END AS note,
-        1 AS events, ts_us, utc_offset, day, type = 'deal_split' AS split
+        1 AS events, ts_us, utc_offset, day, type = 'deal_split' AS split, line

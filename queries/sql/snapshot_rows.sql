@@ -9,6 +9,6 @@ bucketed AS NOT MATERIALIZED (
 touched AS (SELECT DISTINCT deal FROM bucketed WHERE deal IS NOT NULL)
 SELECT
     deal, name, owner, account, stage, amount, priority, close_date, note, events, last_seq, last_ts_us,
-    last_offset, last_day, split
+    last_offset, last_day, split, opened_line
 FROM deal_partials
 WHERE deal IN (SELECT deal FROM touched)
