@@ -22,16 +22,15 @@ def own_day_of(us: str, offset: str = "utc_offset") -> str:
 
 def redate(cur: duckdb.DuckDBPyConnection, tz: str | None) -> None:
     """Read every loaded row's day in `tz` (the ledger's new latest time zone), in the open transaction."""
-    cur.execute(f"UPDATE ledger_events SET day = {day_sql(tz, 'ts_us', 'own_day')}, "
-                f"won_day = {day_sql(tz, 'won_us', own_day_of('won_us'))}")
+    cur.execute(f"UPDATE ledger_events SET day = {day_sql(tz, 'ts_us', 'own_day')}")
     cur.execute(f"UPDATE deal_snapshot SET last_day = {day_sql(tz, 'last_ts_us', own_day_of('last_ts_us', 'last_offset'))}")
 
 
 def reread_view(cur: duckdb.DuckDBPyConnection, rows: str, tz: str | None) -> None:
     """This cursor's `events`: the rows of the query `rows`, each day read again in `tz`; the snapshot (whose
     days are the latest calendar's) hidden behind an empty one, so that forecasts fold the rows."""
-    cur.execute(f"CREATE OR REPLACE TEMP VIEW events AS SELECT * REPLACE ({day_sql(tz, 'ts_us', 'own_day')} AS day, "
-                f"{day_sql(tz, 'won_us', own_day_of('won_us'))} AS won_day) FROM ({rows})")
+    cur.execute(f"CREATE OR REPLACE TEMP VIEW events AS SELECT * REPLACE ({day_sql(tz, 'ts_us', 'own_day')} AS day) "
+                f"FROM ({rows})")
     cur.execute("CREATE TEMP TABLE IF NOT EXISTS deal_snapshot AS SELECT * FROM main.deal_snapshot LIMIT 0")
 
 

@@ -59,7 +59,7 @@ parts AS (
 ),
 rows AS (
     SELECT line * 65536 AS seq, line, 0 AS sub, id, type, ts_us, utc_offset, own_day AS day, own_day,
-           NULL::BIGINT AS won_us, NULL::DATE AS won_day,
+           NULL::BOOLEAN AS won_run,
            CASE WHEN type IN ('settings_changed', 'key_result_set') THEN '{{}}' END AS settings,
            deal, NULL::VARCHAR AS parent, name, owner, account, stage, amount, priority, close_date, text,
            due, period, rate, lead_days, position, kind, "by"
@@ -71,7 +71,7 @@ rows AS (
            NULL, NULL, NULL, NULL, e."by"
     FROM parts AS p JOIN parsed AS e USING (line) LEFT JOIN parents AS f USING (line)
 )
-SELECT seq, line, sub, id, type, ts_us, utc_offset, day, own_day, won_us, won_day, settings, deal, parent,
+SELECT seq, line, sub, id, type, ts_us, utc_offset, day, own_day, won_run, settings, deal, parent,
        name, owner, account, stage,
        CASE WHEN type = 'stage_changed' THEN lag(stage) OVER (
            PARTITION BY deal, type IN ('deal_opened', 'stage_changed', 'split_part') ORDER BY seq) END,

@@ -13,7 +13,7 @@ from ledger.events import SplitPart, encode_event
 from queries import Store
 
 T0 = dt.datetime(2026, 10, 1, 9, tzinfo=dt.timezone(dt.timedelta(hours=7)))
-PARTS = "SELECT deal, won_us, won_day FROM ledger_events WHERE type = 'split_part' ORDER BY deal"
+PARTS = "SELECT deal, won_run FROM ledger_events WHERE type = 'split_part' ORDER BY deal"
 
 
 def at(days: int) -> dt.datetime:
@@ -37,9 +37,9 @@ def both_ways(tmp_path: Path, events: list, cut: int) -> tuple[tuple[list, objec
 
 @pytest.mark.parametrize("cut", [1, 2, 3])
 def test_a_split_parts_won_date_does_not_depend_on_how_the_cache_was_loaded(tmp_path: Path, cut: int):
-    """A part keeps its parent's won date: the moment the parent entered a stage of kind won by the stage
-    table at the split (here one made won after the parent entered it), worked out from the rows, so that a
-    load from nothing and a refresh from any line agree (they gave 0 and 100 for October before)."""
+    """A part split from a deal in a stage of kind won (by the table at the split: here one made won after
+    the parent entered it) keeps its parent's won run, worked out from the rows, so that a load from nothing
+    and a refresh from any line agree (they gave 0 and 100 for October before)."""
     events = [
         stamp(DealOpened, deal="D1", name="x", owner="a", stage="lead", amount=Decimal("100"), priority="must",
               ts=at(0)),
@@ -70,5 +70,38 @@ def test_a_part_split_again_passes_the_won_date_on_whether_or_not_both_splits_lo
               ts=at(33)),
     ]
     (from_nothing, won), (refreshed, won_too) = both_ways(tmp_path, events, cut)
-    assert len(from_nothing) == 4 and all(row[1] is not None for row in from_nothing)
+    assert len(from_nothing) == 4 and all(row[1] is True for row in from_nothing)
     assert from_nothing == refreshed and won == won_too == 100
+
+
+@pytest.mark.parametrize("cut", [2, 5, 6])
+def test_a_kind_changed_after_a_split_moves_the_parts_won_date_as_the_reference_does(tmp_path: Path, cut: int):
+    """A part opened in a won stage carries its parent's stage moves on, judged by the stage table at T, not
+    at the split: made won later, the stage the parent came from no longer starts the won run."""
+    from tests import reference
+
+    events = [
+        stamp(DealOpened, deal="D1", name="x", owner="a", stage="lead", amount=Decimal("100"), priority="must",
+              ts=at(-11)),  # 20 September
+        stamp(StageChanged, deal="D1", stage="negotiation", ts=at(-6)),  # 25 September
+        stamp(StageChanged, deal="D1", stage="won", ts=at(2)),  # 3 October: won, from an open stage
+        stamp(DealSplit, deal="D1", parts=[SplitPart(deal="D1-1", amount=Decimal("60"), priority="must"),
+                                           SplitPart(deal="D1-2", amount=Decimal("40"), priority="should")],
+              ts=at(19)),  # 20 October
+        stamp(DealSplit, deal="D1-1", parts=[SplitPart(deal="D1-1a", amount=Decimal("30"), priority="must"),
+                                             SplitPart(deal="D1-1b", amount=Decimal("30"), priority="must")],
+              ts=at(21)),
+        stamp(StageDefined, stage="negotiation", rate=Decimal("1"), lead_days=0, position=4, kind="won",
+              ts=at(35)),  # 5 November: the won run began when the deal entered negotiation, on 25 September
+    ]
+    as_of = at(40)
+    assert [reference.forecast(events, p, as_of)["won"] for p in ("2026-09", "2026-10")] == [100, 0]
+    for name, first in (("whole", len(events)), ("stepwise", cut)):
+        path = tmp_path / f"{name}.jsonl"
+        path.write_bytes(b"".join(map(encode_event, events[:first])))
+        with Store.open(path) as store:
+            path.write_bytes(b"".join(map(encode_event, events)))
+            store.refresh()
+            for period, won in (("2026-09", 100), ("2026-10", 0)):
+                assert store.forecast(period, as_of=as_of, odds=False).won == won, (name, period)
+            assert store.forecast("2026-10", as_of=at(30), odds=False).won == 100  # before the kind changed

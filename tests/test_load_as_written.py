@@ -91,9 +91,9 @@ def test_rows_from_the_text_equal_rows_from_the_events_encoded(tmp_path: Path, l
     monkeypatch.undo()
     encoded = _rows(path, monkeypatch, False, piece)
     assert from_text == encoded
-    amounts = {row[18] for row in from_text[0] if row[18] is not None}  # settings left out: amount is 18
+    amounts = {row[17] for row in from_text[0] if row[17] is not None}  # settings left out: amount is 17
     assert amounts and all(type(a) is Decimal for a in amounts)
-    assert sum(1 for row in from_text[0] if row[4] == "stage_changed" and row[17] is not None) > 100
+    assert sum(1 for row in from_text[0] if row[4] == "stage_changed" and row[16] is not None) > 100
 
 
 def test_prior_stages_reach_the_rows_across_a_refused_line_and_odd_stage_names(tmp_path: Path,

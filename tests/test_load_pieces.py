@@ -63,8 +63,8 @@ def test_a_load_in_many_pieces_stores_the_rows_of_a_load_in_one(tmp_path, monkey
     with Store.open(path, cache=False) as whole:  # one piece
         expected = rows(whole)
         assert whole.time_zone == "Asia/Bangkok"
-    prior = {row[1]: row[18] for row in expected[0] if row[4] == "stage_changed"}
-    assert prior == stages_before(path)  # prev_stage, column 18, is the stage the reader's fold had
+    prior = {row[1]: row[17] for row in expected[0] if row[4] == "stage_changed"}
+    assert prior == stages_before(path)  # prev_stage, column 17, is the stage the reader's fold had
     monkeypatch.setattr(queries.store, "LOAD_PIECE_BYTES", 20_000)  # about 25 pieces, the zone set in one
     monkeypatch.setattr(queries.pieces, "THREADED", threaded)
     if through_files:  # each chunk's JSON read by DuckDB from a file (the whole load's was a string)

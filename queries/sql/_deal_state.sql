@@ -36,16 +36,31 @@ units AS (
     JOIN epoch_stages AS s ON s.epoch = e.epoch AND s.stage = v.stage
     WHERE NOT v.split  -- a split deal leaves the board for good; its parts carry on
 ),
+won_runs AS (
+    -- A part split from a deal in a won stage (by the table at the split: won_run) carries the
+    -- parent's stage-setting rows before the split on as its own, and those of the parent's parent
+    -- when the parent was such a part too: (deal, src, cut) says src's rows before seq `cut` are deal's.
+    SELECT deal, parent AS src, seq AS cut FROM bucketed WHERE type = 'split_part' AND won_run
+    UNION ALL
+    SELECT r.deal, p.parent, p.seq
+    FROM won_runs AS r JOIN bucketed AS p ON p.deal = r.src AND p.type = 'split_part' AND p.won_run
+),
+won_rows AS (  -- the rows that set a deal's stage: a part's split row only when it starts a run anew
+    SELECT deal, bucket, seq, day, prev_stage
+    FROM bucketed
+    WHERE (type IN ('deal_opened', 'stage_changed') OR (type = 'split_part' AND NOT won_run))
+      AND ts_us >= epoch_us($p_start::DATE::TIMESTAMP) - 2 * 86400000000
+),
 won_candidates AS (
     -- A deal's won date is the day of its latest stage-setting row whose stage before was not of
-    -- kind won (table at the moment). Only a row from a day of P or later can make that date fall
-    -- in P, and rows are ordered by instant: the rows from two days before P's first day (UTC),
-    -- wider than any two offsets apart, are a suffix of each deal's rows that holds it if it counts.
-    -- A part split from a won deal keeps its parent's won date (won_day).
-    SELECT deal, bucket, seq, coalesce(won_day, day) AS day, prev_stage
-    FROM bucketed
-    WHERE type IN ('deal_opened', 'stage_changed', 'split_part')
-      AND ts_us >= epoch_us($p_start::DATE::TIMESTAMP) - 2 * 86400000000
+    -- kind won (table at the moment), its inherited rows included. Only a row from a day of P or
+    -- later can make that date fall in P, and rows are ordered by instant: the rows from two days
+    -- before P's first day (UTC), wider than any two offsets apart, are a suffix of each deal's rows
+    -- that holds it if it counts.
+    SELECT * FROM won_rows
+    UNION ALL
+    SELECT r.deal, w.bucket, w.seq, w.day, w.prev_stage
+    FROM won_runs AS r JOIN won_rows AS w ON w.deal = r.src AND w.seq < r.cut
 ),
 unit_won AS (
     SELECT u.deal, u.u_from, arg_max(c.day, c.seq) AS won_date

@@ -5,7 +5,7 @@
 -- for a stage_changed, the deal's stage before it when the reader's side knew it;
 -- temp.chunk_parts (stage_parts.sql): one row per split part, the parent's fields at the split
 -- filled in by the reader's fold.
-WITH RECURSIVE
+WITH
 fields AS (  -- each line parsed once, into one column per field
     SELECT line, prev_stage, json_transform(j, '{
         "id": "VARCHAR", "ts": "VARCHAR", "type": "VARCHAR", "by": "VARCHAR", "deal": "VARCHAR",
@@ -45,55 +45,10 @@ split_kinds AS (  -- the stage table at each split of the chunk: each stage's ki
     ) AS d ON d.seq < s.line * 65536
     GROUP BY s.line, d.stage
 ),
-parent_best AS (  -- for each split, the latest row before it that set the parent's stage from none or from
-    -- one not won (table at the split), among the rows stored and the chunk's own events (not its parts)
-    SELECT s.line, max(r.seq) AS seq, arg_max(r.moment, r.seq) AS moment, arg_max(r.own_day, r.seq) AS own_day
-    FROM splits AS s
-    JOIN (
-        SELECT deal, seq, prev_stage, coalesce(won_us, ts_us) AS moment,
-               CASE WHEN won_us IS NULL THEN own_day ELSE won_day END AS own_day
-        FROM events
-        WHERE type IN ('deal_opened', 'stage_changed', 'split_part') AND deal IN (SELECT parent FROM splits)
-        UNION ALL
-        SELECT deal, line * 65536, prev_stage, ts_us, own_day
-        FROM dated
-        WHERE type IN ('deal_opened', 'stage_changed') AND deal IN (SELECT parent FROM splits)
-    ) AS r ON r.deal = s.parent AND r.seq < s.line * 65536
-    LEFT JOIN split_kinds AS b ON b.line = s.line AND b.stage = r.prev_stage
-    WHERE r.prev_stage IS NULL OR b.kind IS DISTINCT FROM 'won'
-    GROUP BY s.line
-),
-created AS (  -- the parts this chunk opens, and the split that opens each
-    SELECT p.deal, p.line, p.line * 65536 + p.sub AS seq, e.ts_us, e.own_day
-    FROM temp.chunk_parts AS p JOIN dated AS e ON e.line = p.line
-),
-split_won(line, moment, own_day, won) AS (
-    -- Each split of the chunk and the moment it passes on to its parts when its parent is in a stage of kind
-    -- won (table at the split; `won`): the parent's row found above, or, for a parent this chunk opened as a
-    -- part, its split_part row if later (its moment: the one its own split passed on, else that split's ts).
-    -- Worked out from the rows, so that a load from nothing and a refresh from any line agree
-    -- (docs/forecast-rules.md: a part keeps its parent's won date).
-    SELECT s.line, b.moment, b.own_day, coalesce(k.kind = 'won', false)
-    FROM splits AS s
-    LEFT JOIN parent_best AS b ON b.line = s.line
-    LEFT JOIN split_kinds AS k ON k.line = s.line AND k.stage = s.stage
-    WHERE s.parent NOT IN (SELECT deal FROM created)
-    UNION ALL
-    SELECT
-        s.line,  -- a won split always found a row (every deal has one from no stage: its opening)
-        CASE WHEN b.seq > c.seq THEN b.moment WHEN w.won THEN w.moment ELSE c.ts_us END,
-        CASE WHEN b.seq > c.seq THEN b.own_day WHEN w.won THEN w.own_day ELSE c.own_day END,
-        coalesce(k.kind = 'won', false)
-    FROM split_won AS w
-    JOIN created AS c ON c.line = w.line
-    JOIN splits AS s ON s.parent = c.deal
-    LEFT JOIN parent_best AS b ON b.line = s.line
-    LEFT JOIN split_kinds AS k ON k.line = s.line AND k.stage = s.stage
-),
 chunk AS (
     SELECT
         line * 65536 AS seq, line, 0 AS sub, id, type, ts_us, utc_offset, day, own_day,
-        NULL::BIGINT AS won_us, NULL::DATE AS won_day,
+        NULL::BOOLEAN AS won_run,
         settings_line AS settings,
         deal, NULL::VARCHAR AS parent, name, owner, account, stage, prev_stage,
         amount, priority, close_date, text, due, period, rate, lead_days, position,
@@ -103,16 +58,13 @@ chunk AS (
     UNION ALL
     SELECT
         p.line * 65536 + p.sub, p.line, p.sub, e.id, 'split_part', e.ts_us, e.utc_offset, e.day, e.own_day,
-        w.won_us,
-        CASE WHEN w.won_us IS NULL THEN NULL
-             WHEN $tz::VARCHAR IS NULL THEN w.won_own_day
-             ELSE timezone($tz::VARCHAR, make_timestamptz(w.won_us))::DATE END,
+        coalesce(k.kind = 'won', false),  -- the parent's stage (the part's) by the table at the split
         NULL,
         p.deal, p.parent, p.name, p.owner, p.account, p.stage, NULL,
         p.amount, p.priority, p.close_date, NULL, NULL, NULL, NULL, NULL, NULL,
         NULL, e."by"
     FROM temp.chunk_parts AS p JOIN dated AS e ON e.line = p.line
-    LEFT JOIN (SELECT line, moment AS won_us, own_day AS won_own_day FROM split_won WHERE won) AS w ON w.line = p.line
+    LEFT JOIN split_kinds AS k ON k.line = p.line AND k.stage = p.stage
 ),
 prior AS (  -- the stage before a stage_changed that the chunk does not say: the deal's last stored one
     SELECT deal, arg_max(stage, seq) AS stage
@@ -122,7 +74,7 @@ prior AS (  -- the stage before a stage_changed that the chunk does not say: the
     GROUP BY deal
 )
 SELECT
-    c.seq, c.line, c.sub, c.id, c.type, c.ts_us, c.utc_offset, c.day, c.own_day, c.won_us, c.won_day,
+    c.seq, c.line, c.sub, c.id, c.type, c.ts_us, c.utc_offset, c.day, c.own_day, c.won_run,
     c.settings, c.deal, c.parent, c.name,
     c.owner, c.account, c.stage,
     CASE WHEN c.type = 'stage_changed' THEN coalesce(c.prev_stage, prior.stage) END AS prev_stage,

@@ -9,8 +9,8 @@ CREATE TABLE IF NOT EXISTS ledger_events (
     utc_offset  INTEGER NOT NULL,  -- seconds east of UTC, as written in the ts
     day         DATE    NOT NULL,  -- the local date of the ts in the ledger's latest time zone (else its own offset)
     own_day     DATE    NOT NULL,  -- the local date of the ts in its own offset (version 1's calendar)
-    won_us      BIGINT,            -- for a split_part of a won deal: when the parent last entered a won stage
-    won_day     DATE,              -- ... and that moment's local date, as `day`
+    won_run     BOOLEAN,           -- for a split_part: its parent was in a stage of kind won (table at the
+                                   -- split), so the part carries the parent's stage moves on (_deal_state)
     settings    VARCHAR,           -- for a settings_changed or a key_result_set: its line, as JSON
     deal        VARCHAR,           -- the deal the row is about (the part, for a split_part)
     parent      VARCHAR,           -- for a split_part: the deal it was split from
