@@ -28,7 +28,7 @@ COLUMNS = """{
 
 # The ledger's lines as rows, numbered in file order (line), then ledger_events as load_rows.sql
 # fills it; a split's parts take their parent's latest fields among its own lines before the split (a part
-# of a part gets none, and no won moment: the floor is cheaper than the real thing, not dearer).
+# of a part gets none, and no won run: the floor is cheaper than the real thing, not dearer).
 TABLES = """
 CREATE TEMP TABLE raw AS
 SELECT row_number() OVER () AS line, *
@@ -66,7 +66,7 @@ rows AS (
     FROM parsed
     UNION ALL
     SELECT p.line * 65536 + p.sub, p.line, p.sub, e.id, 'split_part', e.ts_us, e.utc_offset, e.own_day,
-           e.own_day, NULL, NULL, NULL, p.part.deal, e.deal, f.name, f.owner, f.account, f.stage,
+           e.own_day, NULL, NULL, p.part.deal, e.deal, f.name, f.owner, f.account, f.stage,
            p.part.amount, p.part.priority, coalesce(p.part.close_date, f.close_date), NULL, NULL, NULL,
            NULL, NULL, NULL, NULL, e."by"
     FROM parts AS p JOIN parsed AS e USING (line) LEFT JOIN parents AS f USING (line)
