@@ -22,7 +22,7 @@ from queries.store import Store
 # entered a won stage (units_won, the forecast's own rule); for lost, the same rule with kind `lost`.
 # Days before $p_start are not looked for (the deal then has no closed day and is left out).
 _CLOSED_SQL = """
-WITH RECURSIVE  -- won_runs (_deal_state) follows a part to the parents it inherits a won run from
+WITH
 moments AS (SELECT 1 AS m, $today::DATE AS today),
 bucketed AS NOT MATERIALIZED (SELECT *, 1 AS bucket FROM events WHERE ts_us <= $t_us),
 {moment}

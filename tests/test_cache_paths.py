@@ -105,3 +105,39 @@ def test_a_kind_changed_after_a_split_moves_the_parts_won_date_as_the_reference_
             for period, won in (("2026-09", 100), ("2026-10", 0)):
                 assert store.forecast(period, as_of=as_of, odds=False).won == won, (name, period)
             assert store.forecast("2026-10", as_of=at(30), odds=False).won == 100  # before the kind changed
+
+
+def test_every_board_query_runs_past_line_32767_and_agrees_with_the_reference(tmp_path: Path):
+    """A row's seq is line * 65536, past 2**31 from line 32768 on: each query that folds the deals (forecast,
+    pipeline, replay, changes, calibration, the plan's closed deals) over a 40,000-line ledger, its forecast
+    equal to the reference's (a WITH RECURSIVE once typed seq as an INTEGER there, and every query failed)."""
+    import sys
+
+    from queries import plan_inputs
+    from tests import reference
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+    from gen_big_ledger import generate
+
+    path = tmp_path / "big.jsonl"
+    generate(path, 40_000, open_deals=400, seed=9)
+    from ledger import read_ledger
+
+    last = read_ledger(path).events[-1].ts
+    review = stamp(StageDefined, stage="proposal", rate=Decimal("0.35"), lead_days=21, position=3, kind="open",
+                   ts=last + dt.timedelta(minutes=1))  # a stage row past line 32767
+    with path.open("ab") as f:
+        f.write(encode_event(review))
+    events = read_ledger(path).events
+    as_of = events[-1].ts
+    period = f"{as_of:%Y-%m}"
+    with Store.open(path, cache=False) as store:
+        got = store.forecast(period, as_of=as_of, odds=False)
+        want = reference.forecast(events, period, as_of)
+        assert (got.won, got.progress, got.target) == (want["won"], want["progress"], want["target"])
+        assert got.won > 0
+        assert len(store.pipeline(as_of)) == len(reference.pipeline(events, as_of))
+        assert store.replay(period, now=as_of, odds=False).days
+        assert store.changes(as_of - dt.timedelta(days=7), as_of) is not None
+        assert store.calibrate(as_of)
+        assert plan_inputs.won_deals(store, as_of)

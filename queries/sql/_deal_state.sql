@@ -40,10 +40,15 @@ won_runs AS (
     -- A part split from a deal in a won stage (by the table at the split: won_run) carries the
     -- parent's stage-setting rows before the split on as its own, and those of the parent's parent
     -- when the parent was such a part too: (deal, src, cut) says src's rows before seq `cut` are deal's.
-    SELECT deal, parent AS src, seq AS cut FROM bucketed WHERE type = 'split_part' AND won_run
-    UNION ALL
-    SELECT r.deal, p.parent, p.seq
-    FROM won_runs AS r JOIN bucketed AS p ON p.deal = r.src AND p.type = 'split_part' AND p.won_run
+    -- The recursion stays inside: in a WITH RECURSIVE, DuckDB types every UNION of the query by its
+    -- first branch (stage_rows' -1 AS seq made seq an INTEGER, which a line past 32767 overflows).
+    WITH RECURSIVE runs(deal, src, cut) AS (
+        SELECT deal, parent, seq FROM bucketed WHERE type = 'split_part' AND won_run
+        UNION ALL
+        SELECT r.deal, p.parent, p.seq
+        FROM runs AS r JOIN bucketed AS p ON p.deal = r.src AND p.type = 'split_part' AND p.won_run
+    )
+    SELECT * FROM runs
 ),
 won_rows AS (  -- the rows that set a deal's stage: a part's split row only when it starts a run anew
     SELECT deal, bucket, seq, day, prev_stage

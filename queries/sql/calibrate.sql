@@ -2,7 +2,7 @@
 -- moment (see calibration.py for the definitions). $t_us, $today: the moment; $use_snapshot: see
 -- _deal_partials; $p_start/$p_end span all time, so that every won deal has its won date.
 -- by_owner: the same measures over each owner's closed deals (the deal's owner as of the moment).
-WITH RECURSIVE  -- won_runs (_deal_state) follows a part to the parents it inherits a won run from
+WITH
 moments AS (SELECT 1 AS m, $today::DATE AS today),
 bucketed AS NOT MATERIALIZED (SELECT *, 1 AS bucket FROM events WHERE ts_us <= $t_us),
 -- @include _deal_moment

@@ -6,7 +6,7 @@
 -- $t1/$today1, $t2/$today2: the two moments; $zoned: the days of the events between are their
 -- `day` (the ledger's time zone), else their day in $off2_us, T2's offset; $period, $p_start, $p_end,
 -- $owner: as in forecast.sql.
-WITH RECURSIVE  -- won_runs (_deal_state) follows a part to the parents it inherits a won run from
+WITH
 steps AS (
     SELECT
         line, type, id, 2 * row_number() OVER (ORDER BY line) AS m,

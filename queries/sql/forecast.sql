@@ -3,7 +3,7 @@
 -- $t_us, $today: the moment; $use_snapshot: see _deal_partials; $period, $p_start, $p_end: the period; $owner: NULL for the team;
 -- $big_at: NULL for 25% of the view's target. With no target, needed, chance, coverage and on_track
 -- are NULL and no promotion is proposed.
-WITH RECURSIVE  -- won_runs (_deal_state) follows a part to the parents it inherits a won run from
+WITH
 moments AS (SELECT 1 AS m, $today::DATE AS today),
 bucketed AS NOT MATERIALIZED (SELECT *, 1 AS bucket FROM events WHERE ts_us <= $t_us),
 -- @include _deal_moment

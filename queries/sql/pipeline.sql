@@ -1,7 +1,7 @@
 -- The pipeline as of one moment: every deal on the board (split parents gone, closed deals kept),
 -- in board order: stage position, then priority, then amount from largest, then deal id; as JSON.
 -- $t_us, $today: the moment. ($p_start/$p_end only feed won dates, which the pipeline does not show.)
-WITH RECURSIVE  -- won_runs (_deal_state) follows a part to the parents it inherits a won run from
+WITH
 moments AS (SELECT 1 AS m, $today::DATE AS today),
 bucketed AS NOT MATERIALIZED (SELECT *, 1 AS bucket FROM events WHERE ts_us <= $t_us),
 -- @include _deal_moment

@@ -5,7 +5,7 @@
 -- last line; $period, $months, $p_end, $owner: as in forecast.sql. $odds: also, on the first day's row,
 -- every open unit with a rate above 0 and the days on which it can close (its first and last moment),
 -- for each day's probability of making the target (queries/replay_odds.py).
-WITH RECURSIVE  -- won_runs (_deal_state) follows a part to the parents it inherits a won run from
+WITH
 moments AS (SELECT m, $p_start::DATE + (m - 1)::INTEGER AS today FROM range(1, $k + 1) AS r(m)),
 bucketed AS NOT MATERIALIZED (  -- a row counts from the end of the day it falls on, in the ledger's offset
     SELECT
