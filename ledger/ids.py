@@ -95,16 +95,19 @@ class Ids(MutableMapping[str, int]):
         return f"Ids({dict(self.items())!r})"
 
     def add_block(self, ids: list[str], first_line: int) -> bool:
-        """Add ids, the i-th used on line first_line + i, if none is known yet; else change nothing and say False.
-
-        The ids must differ from each other (the caller has checked)."""
+        """Add ids, the i-th used on line first_line + i, if none is known yet nor given twice; else change
+        nothing and say False."""
         known = self._all
         for at in range(0, len(ids), _PART):
             part = ids[at:at + _PART]
+            size = len(known)
             if not known.isdisjoint(part):
                 known.difference_update(ids[:at])
                 return False
             known.update(part)
+            if len(known) - size < len(part):  # one given twice within the part (none of it was known)
+                known.difference_update(ids[:at + _PART])
+                return False
         self._segments.append([first_line, list(ids)])
         if self._lines is not None:
             self._lines.update(zip(ids, range(first_line, first_line + len(ids))))

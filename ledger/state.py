@@ -104,7 +104,7 @@ class LedgerState:
             known = self.ids = Ids(known)
         ids = list(map(_ID, events))
         stamps = list(map(_TS, events))
-        if (len(set(ids)) != len(ids) or (self.last_ts is not None and stamps and stamps[0] < self.last_ts)
+        if ((self.last_ts is not None and stamps and stamps[0] < self.last_ts)
                 or not all(map(operator.le, stamps, islice(stamps, 1, None))) or not known.add_block(ids, first_line)):
             take = self.take
             return {i: reason for i, event in enumerate(events)

@@ -10,7 +10,7 @@ from ledger.ids import Ids
 
 KEYS = st.sampled_from([f"e{i}" for i in range(40)])
 OPS = st.lists(st.one_of(
-    st.tuples(st.just("block"), st.lists(KEYS, max_size=600, unique=True)),
+    st.tuples(st.just("block"), st.lists(KEYS, max_size=600, unique=True) | st.lists(KEYS, max_size=8)),
     st.tuples(st.just("set"), KEYS),
     st.tuples(st.just("del"), KEYS),
     st.tuples(st.just("take_back"), st.lists(st.integers(0, 599), max_size=5, unique=True)),
@@ -25,7 +25,7 @@ def test_ids_read_as_a_dict(ops) -> None:
     for op, arg in ops:
         if op == "block":
             added = ids.add_block(arg, line)
-            assert added == ref.keys().isdisjoint(arg)
+            assert added == (ref.keys().isdisjoint(arg) and len(set(arg)) == len(arg))
             if added:
                 ref.update(zip(arg, range(line, line + len(arg))))
                 last_block = arg
@@ -56,3 +56,10 @@ def test_a_refused_block_adds_nothing() -> None:
     assert ids == {"a": 1} and "x0" not in ids
     assert ids.add_block(block[:-1], 2) and ids["x999"] == 1001 and ids["a"] == 1
     assert ids.add_block(["y"], 1002) and ids["y"] == 1002  # a block after a line was asked for
+
+
+def test_a_block_giving_an_id_twice_adds_nothing() -> None:
+    ids = Ids({"a": 1})
+    for twice in (["b", "c", "b"], [f"x{i}" for i in range(600)] + ["x599"], [f"x{i}" for i in range(300)] + ["x3"]):
+        assert not ids.add_block(twice, 2)  # within one part of the block, and across two
+        assert ids == {"a": 1}
