@@ -5,7 +5,7 @@ Each runs in a child of its own (bench.py --child floor-NAME LEDGER) and prints 
     fold: the floor of `check` (timed as a whole process, as `check` is);
   - ndjson: DuckDB's read_ndjson of the file into a table, the columns given: the floor of the first load;
   - tables: the cache's own tables (ledger_events with split parts as rows and each stage_changed's
-    prior stage, deal_snapshot, the indexes) built by DuckDB alone from the file, nothing checked;
+    prior stage, deal_snapshot, its index) built by DuckDB alone from the file, nothing checked;
   - json_fold: the script a user writes in ten minutes: json.loads per line, a dict per deal;
   - imports: the interpreter and the `dealbook` command's imports (timed as a whole process): the floor
     of `forecast`, `replay` and `changes`.

@@ -44,7 +44,7 @@ def show(results: dict[str, dict[str, float]]) -> None:
 FLOOR_PAIRS = [  # measure, its floor (scripts/bench_floors.py), what the floor is, the goal's ratio (issue 19)
     ("check", "floor_decode", "the project's decoder over the file (a whole process, as check)", 2.0),
     ("first_load", "floor_ndjson", "read_ndjson of the file into a table", None),
-    ("first_load", "floor_tables", "the same tables (parts as rows, snapshot, indexes) built by DuckDB alone", 1.5),
+    ("first_load", "floor_tables", "the same tables (parts as rows, snapshot, its index) built by DuckDB alone", 1.5),
     ("first_load", "floor_json_fold", "a plain json.loads fold (nothing checked, floats)", 1.0),
     ("forecast", "floor_imports", "interpreter + imports (a whole process)", None),
     ("replay", "floor_imports", "interpreter + imports", None),
