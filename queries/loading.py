@@ -229,15 +229,20 @@ def resume_state(cur: duckdb.DuckDBPyConnection, ids: set[str], deals: set[str],
         ).fetchall())
     if deals:
         for row in cur.execute(_HEADS, {"deals": sorted(deals)}).fetchall():
-            (deal, name, owner, stage, amount, priority, close_date, account, opened_line, version,
-             last_us, last_offset, last_line, next_action, due, split_line) = row
-            state.deals[deal] = Deal(
-                deal=deal, name=name, owner=owner, stage=stage, amount=amount, priority=priority,
-                close_date=close_date, account=account, opened_line=opened_line, version=version,
-                last_ts=from_epoch_us(last_us, last_offset), last_line=last_line,
-                next_action=next_action, due=due, split_line=split_line,
-            )
+            state.deals[row[0]] = deal_of_head(row)
     return state
+
+
+def deal_of_head(row: tuple) -> Deal:
+    """A Deal from a row of _HEADS' columns (deals_at.sql has the same)."""
+    (deal, name, owner, stage, amount, priority, close_date, account, opened_line, version,
+     last_us, last_offset, last_line, next_action, due, split_line) = row
+    return Deal(
+        deal=deal, name=name, owner=owner, stage=stage, amount=amount, priority=priority,
+        close_date=close_date, account=account, opened_line=opened_line, version=version,
+        last_ts=from_epoch_us(last_us, last_offset), last_line=last_line,
+        next_action=next_action, due=due, split_line=split_line,
+    )
 
 
 # Some deals as the ledger's fold left them (split parents included), found by deal_snapshot's index:

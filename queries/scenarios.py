@@ -11,7 +11,7 @@ from typing import Any
 import duckdb
 import msgspec
 
-from ledger import Deal, DealOpened, Event, LedgerError, LedgerState, Stage
+from ledger import DealOpened, Event, LedgerError, LedgerState, Stage
 from ledger.calendar import Calendar
 from ledger.events import AnyEvent
 from queries import forecasting, loading, sqlfiles
@@ -151,26 +151,8 @@ def state_at(cur: duckdb.DuckDBPyConnection, as_of: dt.datetime, scenario: Seque
     state.last_ts = from_epoch_us(last[2], last[3])
     named = sorted({d for event in scenario for d in loading.deals_named(event)})
     if named:
-        lines = {deal: (opened, latest, split) for deal, opened, latest, split in cur.execute(
-            "SELECT deal, min(line), max(line), max(line) FILTER (WHERE type = 'deal_split') "
-            "FROM main.ledger_events WHERE ts_us <= $t AND deal IN (SELECT unnest($deals::VARCHAR[])) GROUP BY deal",
-            {"t": t_us, "deals": named}).fetchall()}
-        rows = forecasting.pipeline(cur, as_of)
-        for row in rows:
-            if row.deal not in lines:
-                continue
-            opened, latest, _ = lines[row.deal]
-            state.deals[row.deal] = Deal(
-                deal=row.deal, name=row.name, owner=row.owner, stage=row.stage, amount=row.amount,
-                priority=row.priority, close_date=row.close_date, account=row.account, opened_line=opened,
-                version=row.version, last_ts=row.last_change, last_line=latest, next_action=row.next_action,
-                due=row.due,
-            )
-        for deal, (opened, latest, split) in lines.items():
-            if split is not None and deal not in state.deals:
-                state.deals[deal] = Deal(deal=deal, name="", owner="", stage="", amount=Decimal(0), priority="must",
-                                         close_date=None, account=None, opened_line=opened, last_line=latest,
-                                         split_line=split)
+        for row in sqlfiles.run(cur, "deals_at", t_us=t_us, deals=named).fetchall():
+            state.deals[row[0]] = loading.deal_of_head(row)
     return state, int(last[1])
 
 

@@ -52,3 +52,29 @@ def test_deals_moved_between_won_stages_and_out_resume_as_folded(write_ledger):
     assert (full.deals["D-1"].opened_line, full.deals["D-2"].version) == (2, 3)
     with Store.open(path, cache=False) as store:
         assert store.resume(set(), {"D-1", "D-2"}).state.deals == full.deals
+
+
+def test_deals_at_a_past_moment_are_the_fold_of_the_lines_up_to_it(tmp_path):
+    """What a scenario at a past moment is checked against (scenarios.state_at): each deal as the reader's fold
+    of the ledger's lines up to T leaves it, split parents included."""
+    from ledger import StageChanged
+    from queries import scenarios
+    from queries.moments import epoch_us
+
+    path = tmp_path / "ledger.jsonl"
+    generate(path, 6000, open_deals=300, seed=3)
+    lines = path.read_bytes().splitlines(keepends=True)
+    events = read_ledger(path).events
+    cut = len(events) * 2 // 3
+    moment = events[cut - 1].ts
+    while cut < len(events) and events[cut].ts == moment:  # every line stamped at T is known at T
+        cut += 1
+    prefix = tmp_path / "prefix.jsonl"
+    prefix.write_bytes(b"".join(lines[:cut]))
+    want = read_ledger(prefix, keep_events=False).state.deals
+    assert any(d.split_line for d in want.values())
+    scenario = [scenarios.hypothetical(StageChanged, deal=deal, stage="won") for deal in sorted(want)]
+    with Store.open(path, cache=False) as store, store.cursor() as cur:
+        state, last_line = scenarios.state_at(cur, moment, scenario)
+    assert last_line == cut and epoch_us(state.last_ts) == epoch_us(moment)
+    assert state.deals == want
