@@ -228,13 +228,13 @@ def resume_state(cur: duckdb.DuckDBPyConnection, ids: set[str], deals: set[str],
             {"ids": sorted(ids)},
         ).fetchall())
     if deals:
-        for row in cur.execute(_HEADS, {"deals": sorted(deals)}).fetchall():
+        for row in sqlfiles.run(cur, "deal_heads", deals=sorted(deals)).fetchall():
             state.deals[row[0]] = deal_of_head(row)
     return state
 
 
 def deal_of_head(row: tuple) -> Deal:
-    """A Deal from a row of _HEADS' columns (deals_at.sql has the same)."""
+    """A Deal from a row of _deal_head.sql's columns (deal_heads.sql, deals_at.sql)."""
     (deal, name, owner, stage, amount, priority, close_date, account, opened_line, version,
      last_us, last_offset, last_line, next_action, due, split_line) = row
     return Deal(
@@ -245,13 +245,16 @@ def deal_of_head(row: tuple) -> Deal:
     )
 
 
-# Some deals as the ledger's fold left them (split parents included), found by deal_snapshot's index:
-# under a millisecond at a million events.
-_HEADS = (
-    "SELECT deal, name, owner, stage, amount, priority, close_date.v, account.v, opened_line, events, last_ts_us, "
-    "last_offset, last_seq // 65536, note.text, note.due, CASE WHEN split THEN last_seq // 65536 END "
-    "FROM deal_snapshot WHERE deal IN (SELECT unnest($deals::VARCHAR[]))"
-)
+
+def insert_scenario(cur: duckdb.DuckDBPyConnection, events: Sequence[Event], first_line: int, state: LedgerState,
+                    tz: str | None) -> None:
+    """Append hypothetical events, on lines from `first_line`, to temp.scenario_events (which the caller made,
+    and named in its `events` view, so that their rows read the ledger as the scenario sees it). `state` is
+    their fold: its stage_before (a dict before they were folded) holds each move's prior stage, which a
+    deal moved twice in one scenario needs."""
+    if events:
+        lines = list(range(first_line, first_line + len(events)))
+        insert_chunk(cur, "temp.scenario_events", chunk_params(events, lines, state, tz, state.stage_before))
 
 
 def check_scenario(state: LedgerState, events: Sequence[Event], first_line: int) -> list[str]:

@@ -128,11 +128,7 @@ def overlay(store: Any, scenario: Sequence[Event], as_of: dt.datetime, calendar:
         cur.execute("CREATE TEMP TABLE scenario_events AS SELECT * FROM main.ledger_events LIMIT 0")
         store.events_view(cur, f"SELECT * FROM main.ledger_events WHERE ts_us <= {int(t_us)} "
                                "UNION ALL SELECT * FROM temp.scenario_events", calendar)
-        if staged:
-            lines = list(range(last_line + 1, last_line + 1 + len(staged)))
-            loading.insert_chunk(cur, "temp.scenario_events",
-                                 loading.chunk_params([s.event for s in staged], lines, state, calendar.tz,
-                                                      state.stage_before))
+        loading.insert_scenario(cur, [s.event for s in staged], last_line + 1, state, calendar.tz)
         yield cur, staged
 
 

@@ -349,8 +349,6 @@ class Store(Loaded, Answers):
         if refused:
             raise LedgerError("; ".join(refused))
         cur.execute("CREATE TEMP TABLE scenario_events AS SELECT * FROM main.ledger_events LIMIT 0")
-        lines = list(range(first_line, first_line + len(scenario)))
-        loading.insert_chunk(cur, "temp.scenario_events",
-                             loading.chunk_params(scenario, lines, state, self._day_tz, state.stage_before))
         cur.execute("CREATE TEMP VIEW events AS SELECT * FROM main.ledger_events "
                     "UNION ALL SELECT * FROM temp.scenario_events")
+        loading.insert_scenario(cur, scenario, first_line, state, self._day_tz)

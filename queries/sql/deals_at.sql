@@ -1,9 +1,9 @@
--- Some deals ($deals) as the ledger's rows known at $t_us leave them, split parents included, in the
--- columns of loading.py's _HEADS: what a scenario at a past moment is checked against (scenarios.state_at).
--- Only the named deals' rows are folded (a scan of the deal column), not the whole board at T.
+-- Some deals ($deals) as the ledger's rows known at $t_us leave them, split parents included, as
+-- deal_heads.sql gives them at the end: what a scenario at a past moment is checked against
+-- (scenarios.state_at). Only the named deals' rows are folded (a scan of the deal column), not the whole
+-- board at T.
 SELECT
-    deal, name, owner, stage, amount, priority, close_date.v, account.v, opened_line, events, last_ts_us,
-    last_offset, last_seq // 65536, note.text, note.due, CASE WHEN split THEN last_seq // 65536 END
+    -- @include _deal_head
 FROM (
     SELECT
         deal,
