@@ -24,9 +24,9 @@ from ledger.events import (
     PriorityChanged, SplitPart, StageChanged, StageDefined, TargetSet, encode_event,
 )
 try:  # the sample's stage table (demo goes in after qualified): imported as scripts.*, or run from scripts/
-    from scripts.make_sample import PATH, TEAM_STAGES
+    from scripts.sample_story import PATH, TEAM_STAGES
 except ImportError:
-    from make_sample import PATH, TEAM_STAGES
+    from sample_story import PATH, TEAM_STAGES
 
 OWNERS = [f"rep{i:02d}" for i in range(40)]
 PRIORITIES = ["must", "should", "could"]
