@@ -48,7 +48,6 @@ class Deal:
     account: str | None
     opened_line: int
     version: int = 1
-    last_ts: dt.datetime | None = None
     last_line: int = 0
     next_action: str | None = None
     due: dt.date | None = None
@@ -130,16 +129,13 @@ class LedgerState:
         refused: dict[int, str] = {}
         deals, stages, before = self.deals, self.stages, self.stage_before
         get = deals.get
-        line = first_line - 1
-        for event in events:
-            line += 1
+        for line, event in enumerate(events, first_line):
             kind = type(event)
             if kind is StageChanged:
                 deal = get(event.deal)  # type: ignore[attr-defined]
                 to = event.stage  # type: ignore[attr-defined]
                 if deal is not None and deal.split_line is None and to in stages:
                     deal.version += 1
-                    deal.last_ts = event.ts
                     deal.last_line = line
                     if before is not None:
                         before[line] = deal.stage
@@ -149,7 +145,6 @@ class LedgerState:
                 deal = get(event.deal)  # type: ignore[attr-defined]
                 if deal is not None and deal.split_line is None:
                     deal.version += 1
-                    deal.last_ts = event.ts
                     deal.last_line = line
                     if kind is NoteAdded:
                         deal.next_action, deal.due = event.text, event.due  # type: ignore[attr-defined]
@@ -167,7 +162,7 @@ class LedgerState:
                 if deal is None and event.stage in stages:  # type: ignore[attr-defined]
                     deals[event.deal] = Deal(  # type: ignore[attr-defined]
                         event.deal, event.name, event.owner, event.stage, event.amount,  # type: ignore[attr-defined]
-                        event.priority, event.close_date, event.account, line, 1, event.ts, line,  # type: ignore[attr-defined]
+                        event.priority, event.close_date, event.account, line, 1, line,  # type: ignore[attr-defined]
                     )
                     continue
             elif kind in _LEDGER_WIDE:
@@ -274,7 +269,7 @@ class LedgerState:
             self.deals[event.deal] = Deal(
                 deal=event.deal, name=event.name, owner=event.owner, stage=event.stage,
                 amount=event.amount, priority=event.priority, close_date=event.close_date,
-                account=event.account, opened_line=line, last_ts=event.ts, last_line=line,
+                account=event.account, opened_line=line, last_line=line,
             )
         else:
             assert deal is not None, "apply() takes only what problem_with() accepted"
@@ -282,7 +277,7 @@ class LedgerState:
 
     def _fold_deal(self, event: Any, kind: type, deal: Deal, line: int) -> None:
         deal.version += 1
-        deal.last_ts, deal.last_line = event.ts, line
+        deal.last_line = line
         if kind is StageChanged:
             if self.stage_before is not None:
                 self.stage_before[line] = deal.stage
@@ -303,7 +298,7 @@ class LedgerState:
                 self.deals[part.deal] = Deal(
                     part.deal, deal.name, deal.owner, deal.stage, part.amount, part.priority,
                     part.close_date_from(deal.close_date), deal.account, opened_line=line, version=1,
-                    last_ts=deal.last_ts, last_line=line, next_action=None, due=None, split_line=None,
+                    last_line=line, next_action=None, due=None, split_line=None,
                 )
 
     def apply_settings(self, event: SettingsChanged) -> None:

@@ -236,11 +236,11 @@ def resume_state(cur: duckdb.DuckDBPyConnection, ids: set[str], deals: set[str],
 def deal_of_head(row: tuple) -> Deal:
     """A Deal from a row of _deal_head.sql's columns (deal_heads.sql, deals_at.sql)."""
     (deal, name, owner, stage, amount, priority, close_date, account, opened_line, version,
-     last_us, last_offset, last_line, next_action, due, split_line) = row
+     last_line, next_action, due, split_line) = row
     return Deal(
         deal=deal, name=name, owner=owner, stage=stage, amount=amount, priority=priority,
         close_date=close_date, account=account, opened_line=opened_line, version=version,
-        last_ts=from_epoch_us(last_us, last_offset), last_line=last_line,
+        last_line=last_line,
         next_action=next_action, due=due, split_line=split_line,
     )
 
