@@ -1,6 +1,7 @@
 """The command line's change commands, check and log, as a script would use them."""
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -121,3 +122,24 @@ def test_the_installed_command_runs(ledger):
     done = subprocess.run([str(Path(sys.executable).with_name("dealbook")), "check", "--ledger", str(ledger)],
                           capture_output=True, text=True)
     assert done.returncode == 0 and done.stdout.startswith("ok: ")
+
+
+def test_check_ends_at_once_yet_prints_everything_through_a_pipe(tmp_path):
+    """`dealbook check` ends its process without freeing its fold (common.leave_to_exit): what it printed to
+    a pipe (block-buffered) must still all arrive, and its exit code be the command's."""
+    ledger = tmp_path / "big.jsonl"
+    good = (tmp_path / "good.jsonl")
+    assert main(["init", str(good)]) == 0
+    lines = good.read_bytes().splitlines(keepends=True)
+    ledger.write_bytes(b"".join(lines) + b"not json\n" * 3000)  # 3,000 problems: more than a pipe's buffer
+    dealbook = str(Path(sys.executable).with_name("dealbook"))
+    buffered = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}
+    done = subprocess.run([dealbook, "check", "--ledger", str(ledger)], capture_output=True, text=True, env=buffered)
+    out = done.stdout.splitlines()
+    assert done.returncode == 1 and done.stderr == ""
+    told = [line for line in out if line.startswith(f"{ledger}:")]
+    assert len(told) == 3000 and out[-1].startswith("3000 problem(s)")
+    assert told[0].startswith(f"{ledger}:{len(lines) + 1}: not valid JSON")
+    assert told[-1].startswith(f"{ledger}:{len(lines) + 3000}: not valid JSON")
+    fine = subprocess.run([dealbook, "check", "--ledger", str(good)], capture_output=True, text=True, env=buffered)
+    assert fine.returncode == 0 and fine.stdout.startswith("ok: ")

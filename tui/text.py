@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from decimal import ROUND_HALF_EVEN, Decimal
-
-from rich.text import Text
+from typing import TYPE_CHECKING
 
 from ledger.money import tidy
 from ledger.problems import quote
+
+if TYPE_CHECKING:
+    from rich.text import Text
 
 NO_LIMIT = 1 << 30
 
@@ -24,6 +26,8 @@ def plain(value: object, limit: int = NO_LIMIT) -> str:
 def cell(value: object, limit: int = NO_LIMIT, style: str = "", id_cell: bool = False) -> Text:
     """A Rich Text that renders the value literally: `[b]x[/b]` stays those six characters. An id cell is
     never cut (a table gives it the room it needs, and a deal id cut short names another deal)."""
+    from rich.text import Text  # here: the commands that print plain text (check, log) start without Rich
+
     return Text(plain(value, limit), style=style, no_wrap=True, overflow="fold" if id_cell else "ellipsis")
 
 

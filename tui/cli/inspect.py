@@ -13,7 +13,7 @@ from ledger.problems import is_url
 from ledger import LedgerRead, Problem, encode_event, now, read_ledger, too_far_ahead
 from ledger.problems import quote
 from ledger.seal import seal_file, verify
-from tui.cli.common import require_ledger, shown
+from tui.cli.common import leave_to_exit, require_ledger, shown
 from tui.describe import describe
 from tui.text import plain
 
@@ -51,6 +51,7 @@ def run_check(args: argparse.Namespace) -> int:
     span = (f", {state.first_ts.date()} to {state.last_ts.date()}"
             if state.first_ts and state.last_ts else "")
     summary = (f"{_count(state.events, 'event')}, {_count(len(state.deals), 'deal')}, {_count(len(state.owners), 'owner')}{span}")
+    leave_to_exit(ledger)
     if ledger.problems:
         print(f"{len(ledger.problems)} problem(s) in {shown(args.ledger)} ({summary} accepted)")
         return 1
