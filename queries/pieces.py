@@ -14,6 +14,7 @@ from typing import Any
 import duckdb
 
 from ledger import LedgerState
+from ledger.collector import collector_back
 from ledger.reader import LedgerRead
 from queries import days, loading
 
@@ -103,7 +104,7 @@ def _loading() -> Iterator[None]:
             if _before["loads"] == 0:
                 sys.setswitchinterval(_before["interval"])
                 if _before["collector"]:
-                    gc.enable()
+                    collector_back()
 
 
 @contextlib.contextmanager
@@ -180,6 +181,7 @@ def insert_pieces(cur: duckdb.DuckDBPyConnection, reads: Iterable[LedgerRead], s
                 if read.events:  # the text as written, when it is what the events encode to: not encoded again
                     params = loading.chunk_params(read.events, read.lines, state, state.tz, state.stage_before,
                                                   text=read.text)
+                    state.stage_before = {}  # its lines are in the chunk: freed now, in the cache, not all at the end
                     added += len(read.events)
                     del read  # the piece's structs go now; the worker holds only the chunk's text
                     work.submit(loading.insert_chunk, cur, "ledger_events", params)
