@@ -12,9 +12,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 import queries.pieces
-from ledger.collector import collector_back
 import queries.store
 from ledger import SettingsChanged, read_ledger, stamp
+from ledger.collector import collector_back
 from ledger.events import encode_event
 from queries import Store, loading, sqlfiles
 from queries.store import cache_path_for
@@ -263,3 +263,32 @@ def test_the_collector_comes_back_without_walking_what_was_made_while_it_was_off
     finally:
         if not was:
             gc.disable()
+
+
+def test_each_row_keeps_its_instant_its_offset_and_its_own_date(tmp_path):
+    """ts_us, utc_offset and own_day of every stored row are the instant, the offset and the date the
+    line's ts says, late at night, east and west, half hours, fractions of a second and Z included."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from ledger.events import DealOpened, NoteAdded
+
+    zones = [dt.timezone.utc, dt.timezone(dt.timedelta(hours=7)), dt.timezone(dt.timedelta(hours=-5)),
+             dt.timezone(dt.timedelta(hours=-3, minutes=-30)), dt.timezone(dt.timedelta(hours=14)),
+             dt.timezone(dt.timedelta(hours=5, minutes=45))]
+    start = dt.datetime(2026, 2, 28, 22, 59, 59, 999_999, tzinfo=dt.timezone.utc)
+    events = [DealOpened(id="e0", ts=start, deal="D", name="n", owner="o", stage="quote", amount=Decimal(1),
+                         priority="must")]
+    for n in range(1, 60):
+        instant = start + dt.timedelta(minutes=37 * n, microseconds=n)
+        events.append(NoteAdded(id=f"e{n}", ts=instant.astimezone(zones[n % len(zones)]), deal="D", text="x"))
+    path = tmp_path / "zones.jsonl"
+    path.write_bytes(b"".join(map(encode_event, events)))
+    epoch = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+    with Store.open(path) as store, store.cursor() as cur:
+        stored = cur.execute("SELECT ts_us, utc_offset, own_day, day FROM ledger_events WHERE sub = 0 ORDER BY seq").fetchall()
+    said = [((e.ts - epoch) // dt.timedelta(microseconds=1), int(e.ts.utcoffset().total_seconds()), e.ts.date(),
+             e.ts.date()) for e in events]
+    assert stored == said
+    assert len({row[1] for row in stored}) == len(zones) and any(row[2] != (epoch + dt.timedelta(
+        microseconds=row[0])).date() for row in stored)  # some own dates differ from the UTC date

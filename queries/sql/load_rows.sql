@@ -26,7 +26,7 @@ parsed AS MATERIALIZED (
              ELSE (CASE WHEN ts[-6:-6] = '-' THEN -1 ELSE 1 END)
                   * (ts[-5:-4]::INTEGER * 3600 + ts[-2:]::INTEGER * 60)
         END AS utc_offset,
-        ts[1:10]::DATE AS own_day
+        make_timestamp(ts_us + utc_offset * 1000000::BIGINT)::DATE AS own_day  -- the ts's own date
     FROM (SELECT line, prev_stage, settings_line, unnest(f) FROM fields)
 ),
 dated AS (  -- $tz: the ledger's latest time zone, in which `day` is read (NULL: each ts's own offset)
