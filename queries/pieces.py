@@ -181,7 +181,6 @@ def insert_pieces(cur: duckdb.DuckDBPyConnection, reads: Iterable[LedgerRead], s
                 if read.events:  # the text as written, when it is what the events encode to: not encoded again
                     params = loading.chunk_params(read.events, read.lines, state, state.tz, state.stage_before,
                                                   text=read.text)
-                    state.stage_before = {}  # its lines are in the chunk: freed now, in the cache, not all at the end
                     added += len(read.events)
                     del read  # the piece's structs go now; the worker holds only the chunk's text
                     work.submit(loading.insert_chunk, cur, "ledger_events", params)
