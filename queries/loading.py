@@ -130,8 +130,10 @@ def _written(text: bytes) -> str | None:
     """
     if any(mark in tempfile.gettempdir() for mark in _GLOB):  # DuckDB would read every file the pattern matched
         return None
+    if tempfile.gettempdir() not in _swept:
+        sweep_chunk_files()
     try:
-        fd, path = tempfile.mkstemp(prefix="dealbook-chunk-", suffix=".jsonl")
+        fd, path = tempfile.mkstemp(prefix=f"{_CHUNK}{os.getpid()}-", suffix=".jsonl")
     except OSError:
         return None
     try:
@@ -142,6 +144,41 @@ def _written(text: bytes) -> str | None:
             os.unlink(path)
         return None
     return path
+
+
+_CHUNK = "dealbook-chunk-"  # then the writing process's id, a dash, mkstemp's letters, .jsonl
+_swept: list[str] = []  # the temporary directories swept by this process
+
+
+def sweep_chunk_files() -> None:
+    """Remove the chunk files a load killed outright (SIGKILL, the kernel out of memory) left in the temporary
+    directory: this user's, named for a process that no longer runs. A load stopped any other way (Ctrl-C,
+    an error) removes its own. Once a process, before its first chunk file; POSIX only (on Windows,
+    os.kill(pid, 0) would end that process)."""
+    directory = tempfile.gettempdir()
+    _swept.append(directory)
+    if os.name != "posix":
+        return
+    try:
+        names = [name for name in os.listdir(directory) if name.startswith(_CHUNK) and name.endswith(".jsonl")]
+    except OSError:
+        return
+    for name in names:
+        pid = name[len(_CHUNK):].split("-", 1)[0]
+        path = os.path.join(directory, name)
+        with contextlib.suppress(OSError):
+            if pid.isdigit() and not _runs(int(pid)) and os.stat(path).st_uid == os.getuid():
+                os.unlink(path)
+
+
+def _runs(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)  # no signal sent: whether the process exists
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process (PermissionError), or anything else: left alone
+        return True
+    return True
 
 
 def unstage(cur: duckdb.DuckDBPyConnection) -> None:

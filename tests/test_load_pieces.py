@@ -127,6 +127,36 @@ def test_a_temporary_directory_whose_path_is_a_pattern_is_not_used(tmp_path, mon
     assert written and set(written) == {None}
 
 
+def test_a_load_removes_the_chunk_files_that_loads_killed_outright_left(tmp_path, monkeypatch):
+    """A load killed with SIGKILL (or by the kernel, out of memory) leaves its chunk file in the temporary
+    directory: the next process to stage a chunk through a file removes it, as its writer no longer runs,
+    and leaves the files of running processes (its own included) and any other file."""
+    import os
+    import subprocess
+
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    monkeypatch.setattr(loading.tempfile, "tempdir", str(tmp))
+    monkeypatch.setattr(loading, "_swept", [])
+    monkeypatch.setattr(loading, "FILE_STAGED", 1)
+    ended = int(subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                               text=True, check=True).stdout)
+    running = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        kept = [f"dealbook-chunk-{os.getpid()}-mine.jsonl", f"dealbook-chunk-{running.pid}-theirs.jsonl",
+                "dealbook-chunk-notes.jsonl", f"dealbook-chunk-{ended}-x.txt"]
+        for name in [*kept, f"dealbook-chunk-{ended}-killed.jsonl"]:
+            (tmp / name).write_text("{}")
+        path = tmp_path / "l.jsonl"
+        path.write_bytes((Path(__file__).resolve().parent.parent / "sample_events.jsonl").read_bytes())
+        with Store.open(path, cache=False) as store:
+            assert store.events_loaded > 0
+        assert sorted(p.name for p in tmp.iterdir()) == sorted(kept)  # the load's own chunk files gone too
+    finally:
+        running.kill()
+        running.wait()
+
+
 def snapshot_folded_again(store: Store) -> tuple[list[tuple], list[tuple]]:
     """deal_snapshot as the load made it, and as snapshot_rows.sql (a refresh's fold) makes it from the rows."""
     with store.cursor() as cur:
