@@ -127,14 +127,17 @@ class LedgerState:
         them. A test holds this equal to `take`, event by event.
         """
         refused: dict[int, str] = {}
-        deals, stages, before = self.deals, self.stages, self.stage_before
+        deals, before = self.deals, self.stage_before
+        # each known stage's name, by itself: a deal keeps this one object rather than its event's copy, which
+        # is then freed with the event, and what reads the stage later finds it by identity, in the cache
+        named = {stage: stage for stage in self.stages}
         get = deals.get
         for line, event in enumerate(events, first_line):
             kind = type(event)
             if kind is StageChanged:
                 deal = get(event.deal)  # type: ignore[attr-defined]
-                to = event.stage  # type: ignore[attr-defined]
-                if deal is not None and deal.split_line is None and to in stages:
+                to = named.get(event.stage)  # type: ignore[attr-defined]
+                if deal is not None and deal.split_line is None and to is not None:
                     deal.version += 1
                     deal.last_line = line
                     if before is not None:
@@ -159,14 +162,16 @@ class LedgerState:
                     continue
             elif kind is DealOpened:
                 deal = get(event.deal)  # type: ignore[attr-defined]
-                if deal is None and event.stage in stages:  # type: ignore[attr-defined]
+                if deal is None and (stage := named.get(event.stage)) is not None:  # type: ignore[attr-defined]
                     deals[event.deal] = Deal(  # type: ignore[attr-defined]
-                        event.deal, event.name, event.owner, event.stage, event.amount,  # type: ignore[attr-defined]
+                        event.deal, event.name, event.owner, stage, event.amount,  # type: ignore[attr-defined]
                         event.priority, event.close_date, event.account, line, 1, line,  # type: ignore[attr-defined]
                     )
                     continue
             elif kind in _LEDGER_WIDE:
                 self._fold_kind(event, kind, None, line)
+                if kind is StageDefined:
+                    named = {stage: stage for stage in self.stages}
                 continue
             else:
                 deal = get(event.deal)  # type: ignore[attr-defined]
