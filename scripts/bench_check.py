@@ -6,6 +6,11 @@ Each run starts, in turn, the floor (a child that reads the file and decodes it 
 msgspec decoder, in the reader's 8 MiB pieces and whole), `dealbook check` of this checkout and, with
 --before, of another checkout (its own .venv, run from its directory). Prints the median wall and CPU
 seconds, the peak memory of each, and check's ratio to the floor.
+
+This floor is msgspec's decoder alone, the lowest a reader of these structs could go. scripts/bench.py's
+floor for check (the one docs/performance.md and issue 19's goal read) is the project's decoder
+(ledger.events.decode_lines: the same decode plus its scans for quoted numbers and odd stamps) over the
+whole file: about twice this one, so the ratios here are about twice bench.py's.
 """
 
 from __future__ import annotations
