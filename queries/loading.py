@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+import time
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -150,11 +151,15 @@ _CHUNK = "dealbook-chunk-"  # then the writing process's id, a dash, mkstemp's l
 _swept: list[str] = []  # the temporary directories swept by this process
 
 
+SWEPT_AFTER = 600  # seconds: a chunk file lives for a few seconds; an older one was left behind
+
+
 def sweep_chunk_files() -> None:
     """Remove the chunk files a load killed outright (SIGKILL, the kernel out of memory) left in the temporary
-    directory: this user's, named for a process that no longer runs. A load stopped any other way (Ctrl-C,
-    an error) removes its own. Once a process, before its first chunk file; POSIX only (on Windows,
-    os.kill(pid, 0) would end that process)."""
+    directory: this user's, over SWEPT_AFTER seconds old, named for a process that no longer runs (the age
+    guards a live load whose process this one cannot see, in another PID namespace sharing the directory).
+    A load stopped any other way (Ctrl-C, an error) removes its own. Once a process, before its first chunk
+    file; POSIX only (on Windows, os.kill(pid, 0) would end that process)."""
     directory = tempfile.gettempdir()
     _swept.append(directory)
     if os.name != "posix":
@@ -163,11 +168,14 @@ def sweep_chunk_files() -> None:
         names = [name for name in os.listdir(directory) if name.startswith(_CHUNK) and name.endswith(".jsonl")]
     except OSError:
         return
+    now = time.time()
     for name in names:
         pid = name[len(_CHUNK):].split("-", 1)[0]
         path = os.path.join(directory, name)
         with contextlib.suppress(OSError):
-            if pid.isdigit() and not _runs(int(pid)) and os.stat(path).st_uid == os.getuid():
+            found = os.stat(path)
+            if (pid.isdigit() and found.st_uid == os.getuid() and now - found.st_mtime > SWEPT_AFTER
+                    and not _runs(int(pid))):
                 os.unlink(path)
 
 

@@ -130,7 +130,7 @@ def test_a_temporary_directory_whose_path_is_a_pattern_is_not_used(tmp_path, mon
 def test_a_load_removes_the_chunk_files_that_loads_killed_outright_left(tmp_path, monkeypatch):
     """A load killed with SIGKILL (or by the kernel, out of memory) leaves its chunk file in the temporary
     directory: the next process to stage a chunk through a file removes it, as its writer no longer runs,
-    and leaves the files of running processes (its own included) and any other file."""
+    and leaves the files of running processes (its own included), fresh ones and any other file."""
     import os
     import subprocess
 
@@ -144,9 +144,12 @@ def test_a_load_removes_the_chunk_files_that_loads_killed_outright_left(tmp_path
     running = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     try:
         kept = [f"dealbook-chunk-{os.getpid()}-mine.jsonl", f"dealbook-chunk-{running.pid}-theirs.jsonl",
-                "dealbook-chunk-notes.jsonl", f"dealbook-chunk-{ended}-x.txt"]
+                "dealbook-chunk-notes.jsonl", f"dealbook-chunk-{ended}-x.txt", f"dealbook-chunk-{ended}-new.jsonl"]
+        old = loading.time.time() - loading.SWEPT_AFTER - 60
         for name in [*kept, f"dealbook-chunk-{ended}-killed.jsonl"]:
             (tmp / name).write_text("{}")
+            if not name.endswith("-new.jsonl"):  # a file this fresh may be a load's that this process cannot see
+                os.utime(tmp / name, (old, old))
         path = tmp_path / "l.jsonl"
         path.write_bytes((Path(__file__).resolve().parent.parent / "sample_events.jsonl").read_bytes())
         with Store.open(path, cache=False) as store:
