@@ -7,8 +7,7 @@ import argparse
 import msgspec
 
 from ledger import LedgerRead, Problem, collector, encode_event, now, read_ledger, too_far_ahead
-from ledger.problems import is_url
-from ledger.problems import quote
+from ledger.problems import is_url, quote
 from ledger.seal import seal_file, verify
 from tui.cli.common import leave_to_exit, require_ledger, shown
 from tui.describe import describe
