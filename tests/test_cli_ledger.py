@@ -143,3 +143,21 @@ def test_check_ends_at_once_yet_prints_everything_through_a_pipe(tmp_path):
     assert told[-1].startswith(f"{ledger}:{len(lines) + 3000}: not valid JSON")
     fine = subprocess.run([dealbook, "check", "--ledger", str(good)], capture_output=True, text=True, env=buffered)
     assert fine.returncode == 0 and fine.stdout.startswith("ok: ")
+
+
+def test_check_keeps_its_verdict_when_its_reader_leaves_early(tmp_path):
+    """`dealbook check | head -1` on a ledger with problems: the reader closes the pipe after one line; check
+    still exits 1 (a script with pipefail must not read a clean ledger), and says nothing on stderr."""
+    ledger = tmp_path / "bad.jsonl"
+    ledger.write_bytes(b"not json\n" * 20_000)
+    dealbook = str(Path(sys.executable).with_name("dealbook"))
+    buffered = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}
+    with subprocess.Popen([dealbook, "check", "--ledger", str(ledger)], stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, env=buffered) as proc:
+        assert proc.stdout is not None and proc.stderr is not None
+        first = proc.stdout.readline()
+        proc.stdout.close()
+        err = proc.stderr.read()
+        code = proc.wait()
+    assert first.startswith(f"{ledger}:1: not valid JSON".encode())
+    assert (code, err) == (1, b"")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 
 import msgspec
 
@@ -41,18 +42,27 @@ def run_check(args: argparse.Namespace) -> int:
     if last is not None and too_far_ahead(last, now()) is not None:  # rare: read again to name those lines
         ledger = read_ledger(args.ledger)
     ledger.problems = sorted(ledger.problems + future_lines(ledger), key=lambda p: p.line)
+    leave_to_exit(ledger)
+    verdict = 1 if ledger.problems else 0
+    try:
+        _tell(ledger, args.ledger)
+    except BrokenPipeError:  # whoever read the output left early (`| head`): the verdict stands, for pipefail
+        pass
+    return verdict
+
+
+def _tell(ledger: LedgerRead, path: str | os.PathLike[str]) -> None:
+    """check's output: each problem, then a summary."""
     for problem in ledger.problems:
         print(problem)
     state = ledger.state
     span = (f", {state.first_ts.date()} to {state.last_ts.date()}"
             if state.first_ts and state.last_ts else "")
     summary = (f"{_count(state.events, 'event')}, {_count(len(state.deals), 'deal')}, {_count(len(state.owners), 'owner')}{span}")
-    leave_to_exit(ledger)
     if ledger.problems:
-        print(f"{len(ledger.problems)} problem(s) in {shown(args.ledger)} ({summary} accepted)")
-        return 1
-    print(f"ok: {summary} ({shown(args.ledger)})")
-    return 0
+        print(f"{len(ledger.problems)} problem(s) in {shown(path)} ({summary} accepted)")
+    else:
+        print(f"ok: {summary} ({shown(path)})")
 
 
 def run_verify(args: argparse.Namespace) -> int:
