@@ -119,6 +119,9 @@ FILE_STAGED = 2**20  # bytes of JSON from which a chunk goes to DuckDB through a
 
 
 _GLOB = "*?[]{}"  # what DuckDB's file readers take as a pattern in a path
+_CHUNK = "dealbook-chunk-"  # a chunk file's name: then the writing process's id, a dash, mkstemp's letters, .jsonl
+SWEPT_AFTER = 600  # seconds: a chunk file lives for a few seconds; an older one was left behind
+_swept: list[str] = []  # the temporary directories this process has swept (sweep_chunk_files)
 
 
 def _written(text: bytes) -> str | None:
@@ -145,13 +148,6 @@ def _written(text: bytes) -> str | None:
             os.unlink(path)
         return None
     return path
-
-
-_CHUNK = "dealbook-chunk-"  # then the writing process's id, a dash, mkstemp's letters, .jsonl
-_swept: list[str] = []  # the temporary directories swept by this process
-
-
-SWEPT_AFTER = 600  # seconds: a chunk file lives for a few seconds; an older one was left behind
 
 
 def sweep_chunk_files() -> None:
@@ -284,11 +280,9 @@ def deal_of_head(row: tuple) -> Deal:
      last_line, next_action, due, split_line) = row
     return Deal(
         deal=deal, name=name, owner=owner, stage=stage, amount=amount, priority=priority,
-        close_date=close_date, account=account, opened_line=opened_line, version=version,
-        last_line=last_line,
+        close_date=close_date, account=account, opened_line=opened_line, version=version, last_line=last_line,
         next_action=next_action, due=due, split_line=split_line,
     )
-
 
 
 def insert_scenario(cur: duckdb.DuckDBPyConnection, events: Sequence[Event], first_line: int, state: LedgerState,
